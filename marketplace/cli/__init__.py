@@ -1,0 +1,11 @@
+"""`flask --app marketplace ...` commands. Each domain adds its own group."""
+from __future__ import annotations
+
+
+def register_commands(app) -> None:
+    from .demo import demo_cli
+    from .mail import mail_cli
+    from .users import users_cli
+
+    for group in (users_cli, demo_cli, mail_cli):
+        app.cli.add_command(group)

@@ -1,0 +1,30 @@
+"""Shared form helpers."""
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from wtforms import SelectField
+
+from models.errors import ValidationFailed
+
+from .i18n import LANGUAGE_NAMES
+
+
+def apply_errors(form, exc: ValidationFailed) -> None:
+    """Show a service's validation error on the form: per field, or at the top."""
+    placed = False
+    for name, messages in (exc.fields or {}).items():
+        field = getattr(form, name, None)
+        if field is not None:
+            field.errors = list(field.errors) + [str(m) for m in messages]
+            placed = True
+    form.form_errors = list(getattr(form, "form_errors", [])) + ([] if placed else [exc.message])
+    if placed:
+        form.form_errors.append(exc.message)
+
+
+def locale_field(label=None) -> SelectField:
+    return SelectField(
+        label or _l("Language"),
+        choices=[("", _l("Same as my browser"))] + list(LANGUAGE_NAMES.items()),
+        default="",
+    )

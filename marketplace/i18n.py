@@ -1,0 +1,24 @@
+"""Locale choice: the visitor's explicit choice, then their profile, then the browser."""
+from __future__ import annotations
+
+from flask import current_app, request, session
+from flask_login import current_user
+
+
+def select_locale() -> str:
+    supported = current_app.config["SUPPORTED_LOCALES"]
+    chosen = session.get("locale")
+    if chosen in supported:
+        return chosen
+    if getattr(current_user, "is_authenticated", False) and current_user.locale in supported:
+        return current_user.locale
+    return request.accept_languages.best_match(supported) or current_app.config["DEFAULT_LOCALE"]
+
+
+LANGUAGE_NAMES = {
+    "en": "English",
+    "ro": "Română",
+    "it": "Italiano",
+    "pl": "Polski",
+    "hu": "Magyar",
+}

@@ -1,0 +1,88 @@
+"""Every permission rule of the site, in one place.
+
+Views call these helpers (or the decorators) and nothing else decides who
+may do what. Admins may do everything a moderator or researcher may.
+"""
+from __future__ import annotations
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user
+
+from models import GroupRole, Membership, SiteRole, UserStatus
+
+
+def is_signed_in(user) -> bool:
+    return bool(getattr(user, "is_authenticated", False)) and user.status == UserStatus.ACTIVE.value
+
+
+def has_site_role(user, *roles: SiteRole) -> bool:
+    if not is_signed_in(user):
+        return False
+    held = user.site_roles
+    return SiteRole.ADMIN.value in held or any(r.value in held for r in roles)
+
+
+def is_admin(user) -> bool:
+    return has_site_role(user)  # only admin satisfies an empty role list
+
+
+def can_moderate(user) -> bool:
+    return has_site_role(user, SiteRole.MODERATOR)
+
+
+def can_read_research(user) -> bool:
+    return has_site_role(user, SiteRole.RESEARCHER, SiteRole.MODERATOR)
+
+
+def membership_of(user, group) -> Membership | None:
+    if not is_signed_in(user) or group is None:
+        return None
+    for m in user.memberships:
+        if m.group_id == group.id:
+            return m
+    return None
+
+
+def is_group_member(user, group) -> bool:
+    """Coordinators are members too."""
+    return membership_of(user, group) is not None
+
+
+def is_group_coordinator(user, group) -> bool:
+    m = membership_of(user, group)
+    return m is not None and m.role == GroupRole.COORDINATOR.value
+
+
+def can_manage_group(user, group) -> bool:
+    return is_group_coordinator(user, group) or is_admin(user)
+
+
+def can_edit_listing(user, listing) -> bool:
+    return is_group_member(user, listing.group) or is_admin(user)
+
+
+def require(allowed: bool) -> None:
+    """Stop the request with 403 unless `allowed` (401-style redirect is the
+    login decorator's job, not this one's)."""
+    if not allowed:
+        abort(403)
+
+
+def site_role_required(*roles: SiteRole):
+    """Decorator: signed in and holding one of `roles` (or admin)."""
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(*args, **kwargs):
+            if not getattr(current_user, "is_authenticated", False):
+                from .extensions import login_manager
+
+                return login_manager.unauthorized()
+            require(has_site_role(current_user, *roles))
+            return view(*args, **kwargs)
+
+        return wrapper
+
+    return decorator

@@ -1,0 +1,64 @@
+"""Filters and globals the templates use: Markdown, money, hours, dates."""
+from __future__ import annotations
+
+import markdown as md
+import nh3
+from flask import current_app
+from flask_babel import format_currency, format_datetime, get_locale
+from flask_babel import gettext as _
+from markupsafe import Markup
+
+from . import permissions
+from .i18n import LANGUAGE_NAMES
+
+ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre",
+                "h3", "h4", "hr"}
+
+
+def render_markdown(text: str | None) -> Markup:
+    """Markdown to HTML, then sanitised: no scripts, no event handlers, only
+    http(s)/mailto links, which get rel="nofollow noopener"."""
+    html = md.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    clean = nh3.clean(
+        html,
+        tags=ALLOWED_TAGS,
+        attributes={"a": {"href", "title"}},
+        url_schemes={"http", "https", "mailto"},
+        link_rel="nofollow noopener",
+    )
+    return Markup(clean)
+
+
+def money(minor: int | None, currency: str | None = None) -> str:
+    if minor is None:
+        return ""
+    currency = currency or current_app.config["CURRENCY"]
+    return format_currency(minor / 100, currency)
+
+
+def hours(minutes: int | None) -> str:
+    if minutes is None:
+        return ""
+    h, m = divmod(int(minutes), 60)
+    if m == 0:
+        return _("%(h)d h", h=h)
+    if h == 0:
+        return _("%(m)d min", m=m)
+    return _("%(h)d h %(m)02d min", h=h, m=m)
+
+
+def register_template_helpers(app) -> None:
+    app.jinja_env.filters["markdown"] = render_markdown
+    app.jinja_env.filters["money"] = money
+    app.jinja_env.filters["hours"] = hours
+    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    app.jinja_env.globals.update(
+        perm=permissions,
+        LANGUAGE_NAMES=LANGUAGE_NAMES,
+        current_locale=lambda: str(get_locale()),
+    )
+
+    @app.context_processor
+    def site_context():
+        return {"city_name": app.config["CITY_NAME"],
+                "stripe_enabled": bool(app.config.get("STRIPE_SECRET_KEY"))}

@@ -1,0 +1,32 @@
+"""SQLAlchemy 2.x models of Commons Market. No Flask import anywhere here."""
+from .audit_log import AuditLog
+from .base import Base, UTCDateTime, utcnow
+from .commons import Commons
+from .email_message import EmailMessage
+from .enums import (
+    LISTING_CATEGORIES,
+    CommonsKind,
+    GroupRole,
+    ListingKind,
+    ListingStatus,
+    PactKind,
+    PactStatus,
+    SiteRole,
+    UserStatus,
+)
+from .group import Group
+from .listing import Listing
+from .login_throttle import LoginThrottle
+from .membership import Membership
+from .pact import Pact
+from .pact_group import pact_groups
+from .slot import Slot
+from .user import User, normalise_email
+from .user_role import UserRole
+
+__all__ = [
+    "AuditLog", "Base", "Commons", "CommonsKind", "EmailMessage", "Group", "GroupRole",
+    "LISTING_CATEGORIES", "Listing", "ListingKind", "ListingStatus", "LoginThrottle",
+    "Membership", "Pact", "PactKind", "PactStatus", "SiteRole", "Slot", "User", "UserRole",
+    "UserStatus", "UTCDateTime", "normalise_email", "pact_groups", "utcnow",
+]
