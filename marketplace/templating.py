@@ -60,5 +60,10 @@ def register_template_helpers(app) -> None:
 
     @app.context_processor
     def site_context():
-        return {"city_name": app.config["CITY_NAME"],
+        from flask_login import current_user
+
+        from .notifications.services import unread_count
+
+        unread = unread_count(current_user) if current_user.is_authenticated else 0
+        return {"city_name": app.config["CITY_NAME"], "unread_notifications": unread,
                 "stripe_enabled": bool(app.config.get("STRIPE_SECRET_KEY"))}

@@ -18,6 +18,7 @@ from .group import Group
 from .listing import Listing
 from .login_throttle import LoginThrottle
 from .membership import Membership
+from .notification import Notification
 from .pact import Pact
 from .pact_group import pact_groups
 from .slot import Slot
@@ -27,6 +28,6 @@ from .user_role import UserRole
 __all__ = [
     "AuditLog", "Base", "Commons", "CommonsKind", "EmailMessage", "Group", "GroupRole",
     "LISTING_CATEGORIES", "Listing", "ListingKind", "ListingStatus", "LoginThrottle",
-    "Membership", "Pact", "PactKind", "PactStatus", "SiteRole", "Slot", "User", "UserRole",
+    "Membership", "Notification", "Pact", "PactKind", "PactStatus", "SiteRole", "Slot", "User", "UserRole",
     "UserStatus", "UTCDateTime", "normalise_email", "pact_groups", "utcnow",
 ]

@@ -26,6 +26,8 @@ ROWS = [
     Row("GET", "accounts.reset_password", lambda w: "/password/reset/bad-token", everyone(200)),
     Row("POST", "accounts.reset_password", lambda w: "/password/reset/bad-token", everyone(422),
         data=lambda w: {"password": "long enough pw", "confirm": "long enough pw"}),
+    Row("GET", "notifications.index", lambda w: "/notifications", signed_in(200)),
+    Row("POST", "notifications.mark_read", lambda w: "/notifications/read", signed_in(302)),
 ]
 
 __all__ = ["ROWS", "LOGIN"]

@@ -1,0 +1,1 @@
+"""In-app notifications, mirrored by email through the outbox."""
