@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
+from wtforms.fields.choices import SelectChoice
 
 from models.errors import ValidationFailed
 
@@ -22,9 +23,14 @@ def apply_errors(form, exc: ValidationFailed) -> None:
         form.form_errors.append(exc.message)
 
 
+def choices(pairs) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms 3.3 SelectChoice objects (tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
 def locale_field(label=None) -> SelectField:
     return SelectField(
         label or _l("Language"),
-        choices=[("", _l("Same as my browser"))] + list(LANGUAGE_NAMES.items()),
+        choices=choices([("", _l("Same as my browser"))] + list(LANGUAGE_NAMES.items())),
         default="",
     )
