@@ -10,12 +10,17 @@ from .services import MIN_PASSWORD_LENGTH
 
 _required = DataRequired(message=_l("This field is required."))
 _email = Email(message=_l("Enter an email address like name@example.org."))
+
+def _strip(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 _long_enough = Length(min=MIN_PASSWORD_LENGTH, message=_l("Use at least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
 
 
 class RegisterForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[_required, _email, Length(max=254)])
-    display_name = StringField(_l("Name to show"), validators=[_required, Length(max=80)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[_required, _email, Length(max=254)])
+    display_name = StringField(_l("Name to show"), filters=[_strip], validators=[_required, Length(max=80)])
     password = PasswordField(_l("Password"), validators=[_required, _long_enough],
                              description=_l("At least %(n)d characters.", n=MIN_PASSWORD_LENGTH))
     confirm = PasswordField(_l("Repeat the password"),
@@ -24,13 +29,13 @@ class RegisterForm(FlaskForm):
 
 
 class LoginForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[_required, Length(max=254)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[_required, Length(max=254)])
     password = PasswordField(_l("Password"), validators=[_required])
     remember = BooleanField(_l("Keep me logged in on this device"))
 
 
 class ProfileForm(FlaskForm):
-    display_name = StringField(_l("Name to show"), validators=[_required, Length(max=80)])
+    display_name = StringField(_l("Name to show"), filters=[_strip], validators=[_required, Length(max=80)])
     locale = locale_field()
 
 
@@ -43,7 +48,7 @@ class ChangePasswordForm(FlaskForm):
 
 
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(_l("Email"), validators=[_required, _email, Length(max=254)])
+    email = EmailField(_l("Email"), filters=[_strip], validators=[_required, _email, Length(max=254)])
 
 
 class ResetPasswordForm(FlaskForm):

@@ -110,7 +110,7 @@ def change_password():
             apply_errors(form, exc)
         else:
             # Re-issue the session so the old remember cookie stops matching.
-            login_user(current_user)
+            login_user(current_user._get_current_object())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.account"))
     return render_template("accounts/change_password.html", form=form), 422 if form.errors else 200
