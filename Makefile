@@ -36,7 +36,7 @@ chromium:
 
 run: install translations
 	$(FLASK) db upgrade
-	$(FLASK) demo load --if-empty
+	$(FLASK) demo load
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: install-dev translations chromium

@@ -1,0 +1,96 @@
+"""The CLI path of `make run`, admin creation, and configuration rules."""
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import func, select
+
+from marketplace.config import ConfigError, build_config
+from marketplace.demo.data import DEMO_LOGINS
+from marketplace.extensions import db
+from models import AuditLog, Commons, Group, Listing, Pact, User
+from models.visibility import public_listings
+
+
+def _snapshot():
+    return {
+        "users": sorted(db.session.scalars(select(User.email))),
+        "groups": sorted(db.session.scalars(select(Group.slug))),
+        "commons": db.session.scalar(select(func.count(Commons.id))),
+        "pacts": sorted(db.session.scalars(select(Pact.title))),
+        "listings": sorted(db.session.scalars(select(Listing.title))),
+    }
+
+
+def test_demo_load_twice_leaves_the_same_data(app, runner):
+    first = runner.invoke(args=["demo", "load"])
+    assert first.exit_code == 0, first.output
+    with app.app_context():
+        before = _snapshot()
+        public = db.session.scalars(public_listings()).all()
+        titles = [listing.title for listing in public]
+        assert len(before["listings"]) >= 25 and len(public) >= 20
+        assert any(t.startswith("Grădina comunitară") for t in before["listings"])
+        assert any("Piață" in t for t in titles)
+        assert {row[0] for row in DEMO_LOGINS} <= set(before["users"])
+    second = runner.invoke(args=["demo", "load"])
+    assert second.exit_code == 0, second.output
+    with app.app_context():
+        assert _snapshot() == before
+
+
+def test_demo_logins_work(app, runner, client):
+    runner.invoke(args=["demo", "load"])
+    from marketplace.demo.data import DEMO_PASSWORD
+
+    for email, _role in DEMO_LOGINS:
+        response = client.post("/login", data={"email": email, "password": DEMO_PASSWORD})
+        assert response.status_code == 302, email
+        client.post("/logout")
+
+
+def test_create_admin_creates_then_promotes_and_audits(app, runner):
+    result = runner.invoke(args=["users", "create-admin", "Boss@Example.org", "--password", "long enough pw"])
+    assert result.exit_code == 0 and "Admin created" in result.output
+    again = runner.invoke(args=["users", "create-admin", "boss@example.org"])
+    assert "already an admin" in again.output
+    with app.app_context():
+        user = db.session.scalar(select(User).where(User.email == "boss@example.org"))
+        assert user.has_role("admin")
+        assert db.session.scalar(select(func.count(AuditLog.id)).where(AuditLog.action == "user.role_granted")) == 1
+
+
+def test_create_admin_refuses_a_short_password(app, runner):
+    result = runner.invoke(args=["users", "create-admin", "x@example.org", "--password", "short"])
+    assert result.exit_code != 0 and "at least 10 characters" in result.output
+
+
+def test_create_admin_generates_a_password_when_none_given(app, runner):
+    result = runner.invoke(args=["users", "create-admin", "gen@example.org"])
+    assert result.exit_code == 0 and "Password:" in result.output
+
+
+def test_production_refuses_to_start_without_a_real_secret(tmp_path):
+    with pytest.raises(ConfigError):
+        build_config(tmp_path, {"COMMONS_ENV": "production"})
+    with pytest.raises(ConfigError):
+        build_config(tmp_path, {"COMMONS_ENV": "production", "SECRET_KEY": "changeme"})
+    config = build_config(tmp_path, {"COMMONS_ENV": "production", "SECRET_KEY": "x" * 40})
+    assert config["SESSION_COOKIE_SECURE"] is True and config["REMEMBER_COOKIE_SECURE"] is True
+
+
+def test_development_keeps_a_generated_secret(tmp_path):
+    first = build_config(tmp_path, {})["SECRET_KEY"]
+    assert len(first) >= 32 and build_config(tmp_path, {})["SECRET_KEY"] == first
+    assert build_config(tmp_path, {})["SQLALCHEMY_DATABASE_URI"].startswith("sqlite:///")
+
+
+def test_database_url_spellings_use_psycopg(tmp_path):
+    url = build_config(tmp_path, {"DATABASE_URL": "postgres://u@h/db"})["SQLALCHEMY_DATABASE_URI"]
+    assert url == "postgresql+psycopg://u@h/db"
+
+
+def test_bad_settings_fail_loudly(tmp_path):
+    with pytest.raises(ConfigError):
+        build_config(tmp_path, {"DEFAULT_LOCALE": "xx"})
+    with pytest.raises(ConfigError):
+        build_config(tmp_path, {"MAIL_PORT": "abc"})
