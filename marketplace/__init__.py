@@ -49,6 +49,8 @@ def create_app(config: dict | None = None) -> Flask:
 def register_logging(app: Flask) -> None:
     if not app.debug and not app.testing:
         logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+        # Alembic announces every plugin at INFO on each start; keep the log readable.
+        logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
 
 def register_extensions(app: Flask) -> None:
