@@ -1,8 +1,10 @@
 """SQLAlchemy 2.x models of Commons Market. No Flask import anywhere here."""
+from .account import ISSUANCE, Account, AccountKind
 from .audit_log import AuditLog
 from .base import Base, UTCDateTime, utcnow
 from .commons import Commons
 from .email_message import EmailMessage
+from .entry import Entry
 from .enums import (
     LISTING_CATEGORIES,
     CommonsKind,
@@ -15,19 +17,27 @@ from .enums import (
     UserStatus,
 )
 from .group import Group
+from .hold import Hold, HoldStatus
+from .ledger_head import LedgerHead
 from .listing import Listing
 from .login_throttle import LoginThrottle
 from .membership import Membership
 from .notification import Notification
 from .pact import Pact
 from .pact_group import pact_groups
+from .pact_timebank_setting import PactTimebankSetting
 from .slot import Slot
+from .transfer import Transfer, TransferReason
 from .user import User, normalise_email
 from .user_role import UserRole
+from .volunteer_log import FundingSource, VolunteerLog, VolunteerStatus
 
 __all__ = [
     "AuditLog", "Base", "Commons", "CommonsKind", "EmailMessage", "Group", "GroupRole",
     "LISTING_CATEGORIES", "Listing", "ListingKind", "ListingStatus", "LoginThrottle",
     "Membership", "Notification", "Pact", "PactKind", "PactStatus", "SiteRole", "Slot", "User", "UserRole",
     "UserStatus", "UTCDateTime", "normalise_email", "pact_groups", "utcnow",
+    # time bank
+    "Account", "AccountKind", "Entry", "FundingSource", "Hold", "HoldStatus", "ISSUANCE", "LedgerHead",
+    "PactTimebankSetting", "Transfer", "TransferReason", "VolunteerLog", "VolunteerStatus",
 ]

@@ -9,3 +9,7 @@ def register_commands(app) -> None:
 
     for group in (users_cli, demo_cli, mail_cli):
         app.cli.add_command(group)
+
+    from .ledger import ledger_cli
+
+    app.cli.add_command(ledger_cli)
