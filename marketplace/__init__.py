@@ -74,11 +74,13 @@ def register_blueprints(app: Flask) -> None:
     from .groups.views import bp as groups_bp
     from .health.views import bp as health_bp
     from .listings.views import bp as listings_bp
+    from .moderation.views import bp as moderation_bp
     from .notifications.views import bp as notifications_bp
     from .pacts.views import bp as pacts_bp
     from .web.views import bp as web_bp
 
-    for blueprint in (web_bp, accounts_bp, listings_bp, groups_bp, pacts_bp, health_bp, notifications_bp):
+    for blueprint in (web_bp, accounts_bp, listings_bp, groups_bp, pacts_bp, health_bp, notifications_bp,
+                      moderation_bp):
         app.register_blueprint(blueprint)
 
 

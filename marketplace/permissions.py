@@ -63,6 +63,42 @@ def can_edit_listing(user, listing) -> bool:
     return is_group_member(user, listing.group) or is_admin(user)
 
 
+def can_moderate_listing(user, listing) -> bool:
+    """City moderators decide on listings, except those of a group they belong to."""
+    return can_moderate(user) and not is_group_member(user, listing.group)
+
+
+def can_report_listing(user, listing) -> bool:
+    """Any signed-in person may report a listing, except its own group."""
+    return is_signed_in(user) and not is_group_member(user, listing.group)
+
+
+def can_appeal_listing(user, listing) -> bool:
+    """Coordinators and members of the listing's group appeal its moderation."""
+    return is_group_member(user, listing.group)
+
+
+def can_decide_appeal(user, appeal) -> bool:
+    """A moderator other than the one who decided; the decider only when the
+    appeal was assigned back to them because no other moderator exists."""
+    if not can_moderate_listing(user, appeal.listing):
+        return False
+    return user.id != appeal.action.actor_id or appeal.assigned_to_id == user.id
+
+
+def can_suspend_user(actor, target) -> bool:
+    """Moderators suspend residents; only admins suspend moderators and admins; nobody themselves."""
+    if not can_moderate(actor) or target is None or actor.id == target.id:
+        return False
+    if target.site_roles & {SiteRole.ADMIN.value, SiteRole.MODERATOR.value}:
+        return is_admin(actor)
+    return True
+
+
+def can_read_audit(user) -> bool:
+    return can_moderate(user)
+
+
 def require(allowed: bool) -> None:
     """Stop the request with 403 unless `allowed` (401-style redirect is the
     login decorator's job, not this one's)."""

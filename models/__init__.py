@@ -1,5 +1,6 @@
 """SQLAlchemy 2.x models of Commons Market. No Flask import anywhere here."""
 from .account import ISSUANCE, Account, AccountKind
+from .appeal import APPEAL_MESSAGE_MAX, Appeal, AppealStatus
 from .audit_log import AuditLog
 from .base import Base, UTCDateTime, utcnow
 from .commons import Commons
@@ -22,10 +23,12 @@ from .ledger_head import LedgerHead
 from .listing import Listing
 from .login_throttle import LoginThrottle
 from .membership import Membership
+from .moderation_action import APPEALABLE, ModerationAction, ModerationKind, ModerationReason
 from .notification import Notification
 from .pact import Pact
 from .pact_group import pact_groups
 from .pact_timebank_setting import PactTimebankSetting
+from .report import REPORT_DETAILS_MAX, Report, ReportReason, ReportStatus
 from .slot import Slot
 from .transfer import Transfer, TransferReason
 from .user import User, normalise_email
@@ -33,6 +36,8 @@ from .user_role import UserRole
 from .volunteer_log import FundingSource, VolunteerLog, VolunteerStatus
 
 __all__ = [
+    "APPEAL_MESSAGE_MAX", "APPEALABLE", "Appeal", "AppealStatus", "ModerationAction", "ModerationKind",
+    "ModerationReason", "REPORT_DETAILS_MAX", "Report", "ReportReason", "ReportStatus",
     "AuditLog", "Base", "Commons", "CommonsKind", "EmailMessage", "Group", "GroupRole",
     "LISTING_CATEGORIES", "Listing", "ListingKind", "ListingStatus", "LoginThrottle",
     "Membership", "Notification", "Pact", "PactKind", "PactStatus", "SiteRole", "Slot", "User", "UserRole",
