@@ -94,3 +94,19 @@ def test_bad_settings_fail_loudly(tmp_path):
         build_config(tmp_path, {"DEFAULT_LOCALE": "xx"})
     with pytest.raises(ConfigError):
         build_config(tmp_path, {"MAIL_PORT": "abc"})
+
+
+def test_make_run_cli_path_on_an_empty_database(make_app, tmp_path):
+    """What `make run` does: `db upgrade`, then `demo load` (twice leaves the same data)."""
+    app = make_app(SQLALCHEMY_DATABASE_URI=f"sqlite:///{tmp_path / 'fresh.db'}")
+    runner = app.test_cli_runner()
+    upgraded = runner.invoke(args=["db", "upgrade"])
+    assert upgraded.exit_code == 0, upgraded.output
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        before = _snapshot()
+    assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
+    again = runner.invoke(args=["demo", "load"])
+    assert again.exit_code == 0 and "nothing to add" in again.output.lower()
+    with app.app_context():
+        assert _snapshot() == before
