@@ -18,10 +18,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import select, update
-from sqlalchemy.orm import Session
+from sqlalchemy import Integer, bindparam, column, insert, select, update, values
+from sqlalchemy.orm import Session, make_transient_to_detached
+from sqlalchemy.orm.attributes import set_committed_value
+from sqlalchemy.orm.util import identity_key
 
 from models import Account, Entry, Hold, HoldStatus, LedgerHead, Transfer, TransferReason, utcnow
 from models.entry import GENESIS_HASH, entry_hash
@@ -48,36 +51,79 @@ def insert_ignoring_conflict(session: Session, model, values: dict) -> None:
     session.execute(insert(model).values(**values).on_conflict_do_nothing())
 
 
-def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Account]:
-    """Lock the accounts in id order and return them with fresh balances."""
+@dataclass
+class Locked:
+    """An account row as read under its lock (the hot path avoids the ORM unit of work)."""
+
+    id: int
+    kind: str
+    name: str
+    code: str | None
+    floor: int | None
+    balance: int
+    held: int
+
+
+_A = Account.__table__
+_E = Entry.__table__
+_H = LedgerHead.__table__
+_T = Transfer.__table__
+
+_LOCK_COLUMNS = (_A.c.id, _A.c.kind, _A.c.name, _A.c.code, _A.c.floor, _A.c.balance, _A.c.held)
+_ADD_BALANCE = update(_A).where(_A.c.id == bindparam("b_id")).values(balance=_A.c.balance + bindparam("b_delta"))
+_ADD_HELD = update(_A).where(_A.c.id == bindparam("b_id")).values(held=_A.c.held + bindparam("b_delta"))
+
+
+def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Locked]:
+    """Lock the accounts in id order (SELECT ... FOR UPDATE) and read them fresh."""
     ids = sorted(set(account_ids))
     if dialect_name(session) == "sqlite":
         # SQLite has no row locks: take the database write lock now, before
         # reading, so no other writer can change a balance we are about to use.
-        session.execute(update(Account.__table__).where(Account.__table__.c.id.in_(ids))
-                        .values(balance=Account.__table__.c.balance))
-    rows = session.scalars(
-        select(Account).where(Account.id.in_(ids)).order_by(Account.id)
-        .with_for_update().execution_options(populate_existing=True)
-    ).all()
-    if len(rows) != len(ids):
+        session.execute(update(_A).where(_A.c.id.in_(ids)).values(balance=_A.c.balance))
+    rows = session.execute(select(*_LOCK_COLUMNS).where(_A.c.id.in_(ids)).order_by(_A.c.id).with_for_update())
+    locked = {row.id: Locked(*row) for row in rows}
+    if len(locked) != len(ids):
         raise NotFound(_("This time-bank account does not exist."))
-    return {account.id: account for account in rows}
+    return locked
 
 
-def lock_head(session: Session) -> LedgerHead:
-    """Lock the end of the hash chain (creating it on first use)."""
-    query = (select(LedgerHead).where(LedgerHead.id == HEAD_ID).with_for_update()
-             .execution_options(populate_existing=True))
-    head = session.scalars(query).first()
+def _sync(session: Session, locked: dict[int, Locked]) -> None:
+    """Show the new cached values to Account objects already loaded in this session."""
+    for account_id, snapshot in locked.items():
+        account = session.identity_map.get(identity_key(Account, account_id))
+        if account is not None:
+            set_committed_value(account, "balance", snapshot.balance)
+            set_committed_value(account, "held", snapshot.held)
+
+
+def _add_balances(session: Session, deltas: dict[int, int]) -> None:
+    if dialect_name(session) == "postgresql":
+        # One statement for all accounts (fewer round trips inside the locks).
+        pairs = values(column("b_id", Integer), column("b_delta", Integer), name="d").data(sorted(deltas.items()))
+        session.execute(update(_A).where(_A.c.id == pairs.c.b_id).values(balance=_A.c.balance + pairs.c.b_delta))
+    else:
+        session.execute(_ADD_BALANCE, [{"b_id": a, "b_delta": d} for a, d in sorted(deltas.items())])
+
+
+def change_held(session: Session, account: Locked, delta: int) -> None:
+    session.execute(_ADD_HELD, [{"b_id": account.id, "b_delta": delta}])
+    account.held += delta
+    _sync(session, {account.id: account})
+
+
+def lock_head(session: Session) -> tuple[int, str]:
+    """Lock the end of the hash chain (creating it on first use): (last entry id, last hash)."""
+    query = select(_H.c.last_entry_id, _H.c.last_hash).where(_H.c.id == HEAD_ID).with_for_update()
+    head = session.execute(query).first()
     if head is None:
         insert_ignoring_conflict(session, LedgerHead, {"id": HEAD_ID, "last_entry_id": 0,
                                                        "last_hash": GENESIS_HASH})
-        head = session.scalars(query).one()
-    return head
+        head = session.execute(query).one()
+    return head[0], head[1]
 
 
-def _refuse_below_floor(account: Account, delta: int) -> None:
+def _refuse_below_floor(account: Locked, delta: int) -> None:
     if delta >= 0 or account.floor is None:
         return
     if account.balance + delta - account.held < account.floor:
@@ -90,7 +136,7 @@ def _refuse_below_floor(account: Account, delta: int) -> None:
         )
 
 
-def account_label(account: Account) -> str:
+def account_label(account) -> str:
     if account.kind == "user":
         return _("the account of %(name)s", name=account.name or f"#{account.id}")
     if account.kind == "group":
@@ -100,7 +146,7 @@ def account_label(account: Account) -> str:
 
 def post_transfer(session: Session, legs: list[tuple[int, int]], *, reason: TransferReason | str,
                   reference: str = "", memo: str = "", actor_id: int | None = None,
-                  reverses_id: int | None = None, locked: dict[int, Account] | None = None) -> Transfer:
+                  reverses_id: int | None = None, locked: dict[int, Locked] | None = None) -> Transfer:
     """Append one transfer made of `legs` [(account_id, signed minutes), ...].
 
     The legs must sum to zero. Raises InsufficientHours (and writes nothing)
@@ -122,26 +168,33 @@ def post_transfer(session: Session, legs: list[tuple[int, int]], *, reason: Tran
         locked = lock_accounts(session, deltas)
     for account_id, delta in deltas.items():
         _refuse_below_floor(locked[account_id], delta)
+
+    _add_balances(session, {a: d for a, d in deltas.items() if d})
     for account_id, delta in deltas.items():
         locked[account_id].balance += delta
-
     now = utcnow()
     reference = (reference or "")[:REFERENCE_MAX]
-    transfer = Transfer(created_at=now, reason=reason.value, reference=reference, memo=memo or "",
-                        actor_id=actor_id, reverses_id=reverses_id)
-    session.add(transfer)
-    session.flush()  # balances and the transfer row, before the head lock
+    values = {"created_at": now, "reason": reason.value, "reference": reference, "memo": memo or "",
+              "actor_id": actor_id, "reverses_id": reverses_id}
+    transfer_id = session.execute(insert(_T).values(**values).returning(_T.c.id)).scalar_one()
 
-    head = lock_head(session)
-    prev_hash, entry_id = head.last_hash, head.last_entry_id
+    # The serialised part: from here to commit, one writer at a time.
+    entry_id, prev_hash = lock_head(session)
+    rows = []
     for account_id, amount in legs:
         entry_id += 1
-        digest = entry_hash(entry_id, prev_hash, transfer.id, account_id, amount, now, reason.value, reference)
-        session.add(Entry(id=entry_id, transfer_id=transfer.id, account_id=account_id, amount_minutes=amount,
-                          created_at=now, prev_hash=prev_hash, hash=digest))
+        digest = entry_hash(entry_id, prev_hash, transfer_id, account_id, amount, now, reason.value, reference)
+        rows.append({"id": entry_id, "transfer_id": transfer_id, "account_id": account_id,
+                     "amount_minutes": amount, "created_at": now, "prev_hash": prev_hash, "hash": digest})
         prev_hash = digest
-    head.last_entry_id, head.last_hash = entry_id, prev_hash
-    session.flush()
+    session.execute(insert(_E).values(rows))  # one multi-row statement
+    session.execute(update(_H).where(_H.c.id == HEAD_ID).values(last_entry_id=entry_id, last_hash=prev_hash))
+    _sync(session, {a: locked[a] for a in deltas})
+
+    # A persistent Transfer object without reading the row back.
+    transfer = Transfer(id=transfer_id, **values)
+    make_transient_to_detached(transfer)
+    session.add(transfer)
     return transfer
 
 
@@ -167,10 +220,11 @@ def reverse(session: Session, transfer_id: int, *, actor_id: int | None = None, 
         raise NotFound(_("This transfer does not exist."))
     if original.reason == TransferReason.REVERSAL.value:
         raise Conflict(_("A reversal cannot itself be reversed; make a new transfer instead."))
-    legs = [(e.account_id, -e.amount_minutes) for e in original.entries]
+    legs = [(account_id, -amount) for account_id, amount in session.execute(
+        select(_E.c.account_id, _E.c.amount_minutes).where(_E.c.transfer_id == transfer_id).order_by(_E.c.id))]
     locked = lock_accounts(session, [account_id for account_id, _a in legs])
     # Checked after the lock: a concurrent reversal of the same transfer has committed by now.
-    if session.scalar(select(Transfer.id).where(Transfer.reverses_id == transfer_id)) is not None:
+    if session.scalar(select(_T.c.id).where(_T.c.reverses_id == transfer_id)) is not None:
         raise Conflict(_("This transfer has already been reversed."))
     return post_transfer(session, legs, reason=TransferReason.REVERSAL, reference=f"transfer:{transfer_id}",
                          memo=memo, actor_id=actor_id, reverses_id=transfer_id, locked=locked)
@@ -202,7 +256,7 @@ def place_hold(session: Session, account_id: int, minutes: int, reference: str) 
               available=format_minutes(max(spendable, 0)), needed=format_minutes(minutes)),
             fields={"hours": [_("Not enough hours.")]},
         )
-    account.held += minutes
+    change_held(session, account, minutes)
     hold = Hold(account_id=account.id, reference=reference, minutes=minutes, status=HoldStatus.OPEN.value)
     session.add(hold)
     session.flush()
@@ -218,7 +272,7 @@ def release_hold(session: Session, reference: str) -> Hold | None:
     hold = _open_hold(session, reference, lock=True)  # re-read under the account lock
     if hold is None:
         return None
-    account.held -= hold.minutes
+    change_held(session, account, -hold.minutes)
     hold.status, hold.closed_at = HoldStatus.RELEASED.value, utcnow()
     session.flush()
     return hold
@@ -234,8 +288,7 @@ def settle_hold(session: Session, reference: str, to_account_id: int, *, actor_i
     hold = _open_hold(session, reference, lock=True)
     if hold is None:
         raise Conflict(_("There is no open hold for this booking."))
-    account = locked[hold.account_id]
-    account.held -= hold.minutes  # the hold's minutes become the transfer's debit
+    change_held(session, locked[hold.account_id], -hold.minutes)  # they become the transfer's debit
     transfer = post_transfer(session, [(hold.account_id, -hold.minutes), (to_account_id, hold.minutes)],
                              reason=reason, reference=reference, actor_id=actor_id, locked=locked)
     hold.status, hold.closed_at, hold.transfer_id = HoldStatus.SETTLED.value, utcnow(), transfer.id

@@ -116,12 +116,14 @@ def group_account(group: Group) -> Account | None:
 
 # --- transfers --------------------------------------------------------------
 
-def transfer_hours(from_account: Account, to_account: Account, minutes: int, *,
+def transfer_hours(from_account: Account | int, to_account: Account | int, minutes: int, *,
                    reason: TransferReason | str, reference: str = "", actor: User | None = None,
                    memo: str = "") -> Transfer:
-    """Move `minutes` between two accounts. Raises InsufficientHours below the
-    sender's floor, InvalidAmount for a bad amount, TransferRefused to oneself."""
-    return ledger.move(db.session, from_account.id, to_account.id, minutes, reason=reason,
+    """Move `minutes` between two accounts (objects or ids). Raises InsufficientHours
+    below the sender's floor, InvalidAmount for a bad amount, TransferRefused to oneself."""
+    from_id = from_account if isinstance(from_account, int) else from_account.id
+    to_id = to_account if isinstance(to_account, int) else to_account.id
+    return ledger.move(db.session, from_id, to_id, minutes, reason=reason,
                        reference=reference, memo=memo, actor_id=getattr(actor, "id", None))
 
 
