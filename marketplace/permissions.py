@@ -63,6 +63,52 @@ def can_edit_listing(user, listing) -> bool:
     return is_group_member(user, listing.group) or is_admin(user)
 
 
+# --- pacts, groups and listings (issue 3) -----------------------------------
+
+def is_pact_party(user, pact) -> bool:
+    """A member of one of the pact's signatory groups."""
+    return any(is_group_member(user, g) for g in pact.groups)
+
+
+def can_propose_pact(user, group) -> bool:
+    return is_group_coordinator(user, group) or is_admin(user)
+
+
+def can_edit_pact(user, pact) -> bool:
+    """Only drafts, only by a coordinator of a signatory group."""
+    return pact.status == "draft" and any(is_group_coordinator(user, g) for g in pact.groups)
+
+
+def can_review_pacts(user) -> bool:
+    return can_moderate(user)
+
+
+def can_see_pact(user, pact) -> bool:
+    """Active, expired and terminated pacts are public; the rest belong to the parties and the city."""
+    if pact.effective_status().value in {"active", "expired", "terminated"}:
+        return True
+    return can_moderate(user) or is_pact_party(user, pact)
+
+
+def can_view_group_dashboard(user, group) -> bool:
+    return is_group_member(user, group) or can_moderate(user)
+
+
+def can_set_group_review(user) -> bool:
+    """Whether a group's listings need review is the city's call."""
+    return can_moderate(user)
+
+
+def can_create_listing(user, group) -> bool:
+    return is_group_member(user, group) or is_admin(user)
+
+
+def can_see_listing(user, listing) -> bool:
+    from models.visibility import is_public
+
+    return is_public(listing) or can_edit_listing(user, listing) or can_moderate(user)
+
+
 def can_moderate_listing(user, listing) -> bool:
     """City moderators decide on listings, except those of a group they belong to."""
     return can_moderate(user) and not is_group_member(user, listing.group)

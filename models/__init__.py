@@ -28,6 +28,7 @@ from .notification import Notification
 from .pact import Pact
 from .pact_group import pact_groups
 from .pact_timebank_setting import PactTimebankSetting
+from .photo import MAX_PHOTOS_PER_LISTING, ListingPhoto
 from .report import REPORT_DETAILS_MAX, Report, ReportReason, ReportStatus
 from .slot import Slot
 from .transfer import Transfer, TransferReason
@@ -39,7 +40,8 @@ __all__ = [
     "APPEAL_MESSAGE_MAX", "APPEALABLE", "Appeal", "AppealStatus", "ModerationAction", "ModerationKind",
     "ModerationReason", "REPORT_DETAILS_MAX", "Report", "ReportReason", "ReportStatus",
     "AuditLog", "Base", "Commons", "CommonsKind", "EmailMessage", "Group", "GroupRole",
-    "LISTING_CATEGORIES", "Listing", "ListingKind", "ListingStatus", "LoginThrottle",
+    "LISTING_CATEGORIES", "Listing", "ListingKind", "ListingPhoto", "ListingStatus", "LoginThrottle",
+    "MAX_PHOTOS_PER_LISTING",
     "Membership", "Notification", "Pact", "PactKind", "PactStatus", "SiteRole", "Slot", "User", "UserRole",
     "UserStatus", "UTCDateTime", "normalise_email", "pact_groups", "utcnow",
     # time bank

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import CheckConstraint, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import Boolean, CheckConstraint, Float, ForeignKey, Integer, String, Text, false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, TimestampMixin, UTCDateTime
@@ -50,6 +50,10 @@ class Listing(TimestampMixin, Base):
     price_minutes: Mapped[int | None] = mapped_column(Integer)
     # Goods carry a stock; events and services carry slots instead.
     stock: Mapped[int | None] = mapped_column(Integer)
+    # Goods: where and when to pick them up. Services: booked by slot, or on request.
+    pickup_place: Mapped[str | None] = mapped_column(String(255))
+    pickup_hours: Mapped[str | None] = mapped_column(String(255))
+    on_request: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # Location override; when empty the pact's commons is the place.
     address: Mapped[str | None] = mapped_column(String(255))
     latitude: Mapped[float | None] = mapped_column(Float)
@@ -60,6 +64,9 @@ class Listing(TimestampMixin, Base):
     pact: Mapped["Pact"] = relationship(back_populates="listings")  # noqa: F821
     slots: Mapped[list["Slot"]] = relationship(  # noqa: F821
         back_populates="listing", cascade="all, delete-orphan", order_by="Slot.starts_at"
+    )
+    photos: Mapped[list["ListingPhoto"]] = relationship(  # noqa: F821
+        back_populates="listing", cascade="all, delete-orphan", order_by="ListingPhoto.position"
     )
 
     @property

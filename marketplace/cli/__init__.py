@@ -5,9 +5,10 @@ from __future__ import annotations
 def register_commands(app) -> None:
     from .demo import demo_cli
     from .mail import mail_cli
+    from .pacts import pacts_cli
     from .users import users_cli
 
-    for group in (users_cli, demo_cli, mail_cli):
+    for group in (users_cli, demo_cli, mail_cli, pacts_cli):
         app.cli.add_command(group)
 
     from .ledger import ledger_cli
