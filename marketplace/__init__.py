@@ -83,6 +83,14 @@ def register_blueprints(app: Flask) -> None:
                       moderation_bp):
         app.register_blueprint(blueprint)
 
+    from .bookings.api import bp as bookings_api_bp
+    from .bookings.manage_views import bp as bookings_manage_bp
+    from .bookings.views import bp as bookings_bp
+    from .payments.views import bp as payments_bp
+
+    for blueprint in (bookings_bp, bookings_manage_bp, bookings_api_bp, payments_bp):
+        app.register_blueprint(blueprint)
+
 
 def register_cli(app: Flask) -> None:
     from .cli import register_commands

@@ -145,6 +145,42 @@ def can_read_audit(user) -> bool:
     return can_moderate(user)
 
 
+# --- bookings and payments (issue 4) -----------------------------------------
+
+def can_book(user) -> bool:
+    """Any signed-in, active account may book (the listing's own rules apply in the service)."""
+    return is_signed_in(user)
+
+
+def can_see_booking_listing(user, listing) -> bool:
+    from models.visibility import is_public
+
+    return is_public(listing) or can_edit_listing(user, listing) or can_moderate(user)
+
+
+def owns_booking(user, booking_or_entry) -> bool:
+    """The resident who made the booking (or holds the waiting-list place)."""
+    return is_signed_in(user) and booking_or_entry.user_id == user.id
+
+
+def can_manage_bookings(user, group) -> bool:
+    """Members and coordinators of the group (and admins): lists, export, approval, check-in."""
+    return is_group_member(user, group) or is_admin(user)
+
+
+def can_view_booking(user, booking) -> bool:
+    return owns_booking(user, booking) or can_manage_bookings(user, booking.listing.group)
+
+
+def can_cancel_occurrence(user, group) -> bool:
+    """Cancelling a whole date refunds everyone: coordinators (and admins) only."""
+    return is_group_coordinator(user, group) or is_admin(user)
+
+
+def can_edit_booking_policy(user, listing) -> bool:
+    return is_group_coordinator(user, listing.group) or is_admin(user)
+
+
 def require(allowed: bool) -> None:
     """Stop the request with 403 unless `allowed` (401-style redirect is the
     login decorator's job, not this one's)."""

@@ -3,6 +3,8 @@ from .account import ISSUANCE, Account, AccountKind
 from .appeal import APPEAL_MESSAGE_MAX, Appeal, AppealStatus
 from .audit_log import AuditLog
 from .base import Base, UTCDateTime, utcnow
+from .booking import Booking, BookingStatus, PaymentMethod
+from .booking_policy import BookingPolicy
 from .commons import Commons
 from .email_message import EmailMessage
 from .entry import Entry
@@ -28,13 +30,16 @@ from .notification import Notification
 from .pact import Pact
 from .pact_group import pact_groups
 from .pact_timebank_setting import PactTimebankSetting
+from .payment import Payment, PaymentStatus
 from .photo import MAX_PHOTOS_PER_LISTING, ListingPhoto
 from .report import REPORT_DETAILS_MAX, Report, ReportReason, ReportStatus
 from .slot import Slot
+from .stripe_event import StripeEvent
 from .transfer import Transfer, TransferReason
 from .user import User, normalise_email
 from .user_role import UserRole
 from .volunteer_log import FundingSource, VolunteerLog, VolunteerStatus
+from .waitlist_entry import WaitlistEntry, WaitlistStatus
 
 __all__ = [
     "APPEAL_MESSAGE_MAX", "APPEALABLE", "Appeal", "AppealStatus", "ModerationAction", "ModerationKind",
@@ -47,4 +52,6 @@ __all__ = [
     # time bank
     "Account", "AccountKind", "Entry", "FundingSource", "Hold", "HoldStatus", "ISSUANCE", "LedgerHead",
     "PactTimebankSetting", "Transfer", "TransferReason", "VolunteerLog", "VolunteerStatus",
+    "Booking", "BookingPolicy", "BookingStatus", "Payment", "PaymentMethod", "PaymentStatus", "StripeEvent",
+    "WaitlistEntry", "WaitlistStatus",
 ]

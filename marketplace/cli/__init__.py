@@ -14,3 +14,9 @@ def register_commands(app) -> None:
     from .ledger import ledger_cli
 
     app.cli.add_command(ledger_cli)
+
+    from .bookings import bookings_cli
+    from .payments import payments_cli
+
+    app.cli.add_command(bookings_cli)
+    app.cli.add_command(payments_cli)

@@ -1,0 +1,1 @@
+"""The search page and the search JSON API (both over search/)."""
