@@ -1,0 +1,1 @@
+"""Bookings: seats at occurrences and quantities of goods, waitlists, check-in."""

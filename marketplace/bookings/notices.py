@@ -1,0 +1,67 @@
+"""What residents are told about their bookings (in-app and by email)."""
+from __future__ import annotations
+
+from flask import current_app
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from models import Booking, WaitlistEntry
+
+from ..notifications.services import notify
+from .inventory import link
+
+
+def _what(booking_or_entry) -> str:
+    title = booking_or_entry.listing.title
+    slot = booking_or_entry.slot
+    if slot is not None:
+        return f"{title} ({slot.starts_at:%Y-%m-%d %H:%M} UTC)"
+    return title
+
+
+def _locale(user):
+    """Write in the recipient's language (the site default when they chose none)."""
+    return force_locale(user.locale or current_app.config["DEFAULT_LOCALE"])
+
+
+def booking_notice(booking: Booking, kind: str, reason: str = "") -> None:
+    """kind: confirmed, requested, accepted_pay, declined, cancelled, cancelled_by_group,
+    expired, refunded, reminder, paid_late_refund."""
+    user = booking.user
+    with _locale(user):
+        what = _what(booking)
+        subjects = {
+            "confirmed": _("Booking confirmed: %(what)s", what=what),
+            "requested": _("Booking requested: %(what)s", what=what),
+            "accepted_pay": _("Booking accepted, please pay: %(what)s", what=what),
+            "declined": _("Booking declined: %(what)s", what=what),
+            "cancelled": _("Booking cancelled: %(what)s", what=what),
+            "cancelled_by_group": _("Cancelled by the organisers: %(what)s", what=what),
+            "expired": _("Unpaid booking expired: %(what)s", what=what),
+            "refunded": _("Refund completed: %(what)s", what=what),
+            "reminder": _("Reminder, tomorrow: %(what)s", what=what),
+            "paid_late_refund": _("Payment refunded, no places left: %(what)s", what=what),
+        }
+        body = _("Booking %(id)s, %(quantity)s place(s).", id=booking.id, quantity=booking.quantity)
+        if reason:
+            body += " " + reason
+        notify(user, subjects[kind], body, link("bookings.detail", booking_id=booking.id))
+
+
+def offer_notice(entry: WaitlistEntry) -> None:
+    user = entry.user
+    with _locale(user):
+        notify(
+            user,
+            _("A place is free for you: %(what)s", what=_what(entry)),
+            _("Take it before %(when)s UTC or it passes to the next person in line.",
+              when=f"{entry.offer_expires_at:%Y-%m-%d %H:%M}"),
+            link("bookings.mine"),
+        )
+
+
+def waitlist_cancelled_notice(entry: WaitlistEntry) -> None:
+    user = entry.user
+    with _locale(user):
+        notify(user, _("Cancelled by the organisers: %(what)s", what=_what(entry)),
+               _("You were on the waiting list; the date has been cancelled."), link("bookings.mine"))

@@ -1,0 +1,1 @@
+"""Optional Stripe payments: Checkout Sessions, verified webhooks, refunds, reconcile."""
