@@ -91,6 +91,14 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (bookings_bp, bookings_manage_bp, bookings_api_bp, payments_bp):
         app.register_blueprint(blueprint)
 
+    from .search_integration import init_app as init_search
+    from .searchweb.views import api_bp as search_api_bp
+    from .searchweb.views import bp as search_bp
+
+    init_search(app)
+    app.register_blueprint(search_bp)
+    app.register_blueprint(search_api_bp)
+
 
 def register_cli(app: Flask) -> None:
     from .cli import register_commands

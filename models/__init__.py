@@ -33,6 +33,7 @@ from .pact_timebank_setting import PactTimebankSetting
 from .payment import Payment, PaymentStatus
 from .photo import MAX_PHOTOS_PER_LISTING, ListingPhoto
 from .report import REPORT_DETAILS_MAX, Report, ReportReason, ReportStatus
+from .search_outbox import SearchOutbox
 from .slot import Slot
 from .stripe_event import StripeEvent
 from .transfer import Transfer, TransferReason
@@ -54,4 +55,5 @@ __all__ = [
     "PactTimebankSetting", "Transfer", "TransferReason", "VolunteerLog", "VolunteerStatus",
     "Booking", "BookingPolicy", "BookingStatus", "Payment", "PaymentMethod", "PaymentStatus", "StripeEvent",
     "WaitlistEntry", "WaitlistStatus",
+    "SearchOutbox",
 ]

@@ -20,3 +20,7 @@ def register_commands(app) -> None:
 
     app.cli.add_command(bookings_cli)
     app.cli.add_command(payments_cli)
+
+    from .search import search_cli
+
+    app.cli.add_command(search_cli)
