@@ -97,8 +97,8 @@ def _int_arg(name: str) -> int | None:
 
 
 def _attempt(form, call) -> tuple[object, int]:
-    """Run one service call and commit. A broken rule is shown on the form:
-    per field when the service names fields, at the top otherwise.
+    """Run one service call and commit. A broken rule is shown: on the form
+    for field problems, as a message at the top otherwise.
     Returns (result, 0) on success or (None, HTTP status) on failure."""
     try:
         result = call()
@@ -109,8 +109,10 @@ def _attempt(form, call) -> tuple[object, int]:
         apply_errors(form, exc)
         return None, 422
     except DomainError as exc:
+        # Not about a field (already decided, wrong status...): said at the
+        # top of the page, which may no longer show the form.
         rollback()
-        form.form_errors = list(getattr(form, "form_errors", [])) + [exc.message]
+        flash(exc.message, "error")
         return None, exc.status_code
 
 
