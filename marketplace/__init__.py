@@ -83,6 +83,10 @@ def register_blueprints(app: Flask) -> None:
                       moderation_bp):
         app.register_blueprint(blueprint)
 
+    from .timebank import register_blueprints as register_timebank
+
+    register_timebank(app)
+
     from .bookings.api import bp as bookings_api_bp
     from .bookings.manage_views import bp as bookings_manage_bp
     from .bookings.views import bp as bookings_bp

@@ -204,3 +204,46 @@ def site_role_required(*roles: SiteRole):
         return wrapper
 
     return decorator
+
+
+# --- time bank (issue 5) ------------------------------------------------------
+
+def can_use_wallet(user) -> bool:
+    return is_signed_in(user)
+
+
+def can_gift_hours(user, gifts_enabled: bool) -> bool:
+    """Only where the city allows gifts (TIMEBANK_GIFTS_ENABLED)."""
+    return gifts_enabled and is_signed_in(user)
+
+
+def can_view_group_wallet(user, group) -> bool:
+    return is_group_coordinator(user, group) or is_admin(user)
+
+
+def can_log_volunteer_hours(user, group) -> bool:
+    return is_group_coordinator(user, group) or is_admin(user)
+
+
+def can_view_volunteer_log(user, log) -> bool:
+    return (is_signed_in(user) and log.volunteer_id == user.id) or is_group_coordinator(user, log.group) \
+        or can_moderate(user)
+
+
+def can_answer_volunteer_log(user, log) -> bool:
+    """Only the volunteer confirms or disputes their own hours."""
+    return is_signed_in(user) and log.volunteer_id == user.id
+
+
+def can_decide_volunteer_disputes(user) -> bool:
+    return can_moderate(user)
+
+
+def can_set_pact_funding(user) -> bool:
+    """Whether the city pays for volunteer hours under a pact is the city's call."""
+    return can_moderate(user)
+
+
+def can_manage_ledger(user) -> bool:
+    """See every account and make adjustments."""
+    return is_admin(user)

@@ -1,0 +1,31 @@
+"""Marshmallow schemas of the wallet API (output only: the API is read-only)."""
+from __future__ import annotations
+
+from marshmallow import Schema, fields
+
+
+class EntriesQuerySchema(Schema):
+    before_id = fields.Integer(load_default=None, validate=lambda v: v > 0)
+    limit = fields.Integer(load_default=50, validate=lambda v: 1 <= v <= 200)
+
+
+class WalletSchema(Schema):
+    account_id = fields.Integer()
+    balance_minutes = fields.Integer()
+    held_minutes = fields.Integer()
+    available_minutes = fields.Integer()
+    floor_minutes = fields.Integer(allow_none=True)
+
+
+class EntrySchema(Schema):
+    id = fields.Integer()
+    created_at = fields.DateTime()
+    amount_minutes = fields.Integer()
+    reason = fields.String()
+    reference = fields.String()
+    transfer_id = fields.Integer()
+
+
+class EntriesPageSchema(Schema):
+    entries = fields.List(fields.Nested(EntrySchema))
+    next_before_id = fields.Integer(allow_none=True)
