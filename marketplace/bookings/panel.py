@@ -49,6 +49,7 @@ def book_form_for(listing: Listing, **kwargs) -> BookForm:
         (s.id, f"{format_datetime(s.starts_at, 'medium')} · {s.seats_left}/{s.capacity}")
         for s in future_slots(listing)
     )
+    form.slot_id.flags.required = listing.kind != "good"
     form.payment_method.choices = method_choices(listing)
     if len(form.payment_method.choices) == 1 and not form.payment_method.data:
         form.payment_method.data = form.payment_method.choices[0].value

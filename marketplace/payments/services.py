@@ -48,8 +48,14 @@ def _set_status(payment: Payment, old: set[PaymentStatus], new: PaymentStatus, *
 
 # --- starting a payment -------------------------------------------------------
 
+def _stamp(payment: Payment) -> str:
+    # Ids restart when a database is rebuilt; the creation time keeps keys unique
+    # per Stripe account while staying the same for every retry of this payment.
+    return f"{payment.booking_id}-{payment.id}-{int(payment.created_at.timestamp() * 1000)}"
+
+
 def checkout_key(payment: Payment) -> str:
-    return f"commons-booking-{payment.booking_id}-payment-{payment.id}-checkout"
+    return f"commons-booking-{_stamp(payment)}-checkout"
 
 
 def start_checkout(payment: Payment) -> str:
@@ -81,10 +87,11 @@ def start_checkout(payment: Payment) -> str:
         },
         options={"idempotency_key": checkout_key(payment)},
     )
-    payment.checkout_session_id = session.id
-    payment.checkout_url = session.url
-    if session.get("payment_intent"):
-        payment.payment_intent_id = session["payment_intent"]
+    data = session.to_dict()
+    payment.checkout_session_id = data["id"]
+    payment.checkout_url = data["url"]
+    if data.get("payment_intent"):
+        payment.payment_intent_id = data["payment_intent"]
     db.session.flush()
     return session.url
 
@@ -104,7 +111,7 @@ def on_booking_released(payment: Payment) -> None:
 
 
 def refund_key(payment: Payment) -> str:
-    return f"commons-payment-{payment.id}-refund"
+    return f"commons-booking-{_stamp(payment)}-refund"
 
 
 def request_refund(payment_id: int) -> None:
@@ -273,7 +280,7 @@ def refresh_from_stripe(payment: Payment) -> str | None:
     client = stripe_client()
     if payment.status in (P.PENDING.value, P.EXPIRED.value) and payment.checkout_session_id:
         session = client.v1.checkout.sessions.retrieve(payment.checkout_session_id)
-        data = session.to_dict() if hasattr(session, "to_dict") else dict(session)
+        data = session.to_dict()
         if data.get("status") == "complete":
             outcome = apply_session_paid(payment, data)
             return outcome if not outcome.startswith(("already", "session complete")) else None
