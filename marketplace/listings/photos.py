@@ -23,6 +23,7 @@ from models.errors import Conflict, ValidationFailed
 from .. import audit
 from ..extensions import db
 from ..tx import on_commit
+from .services import back_to_review_if_needed, ensure_editable
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_PIXELS = 40_000_000  # ~ 7700 x 5200; a phone's 50 MP sensor is refused, 12-48 MP accepted
@@ -89,6 +90,7 @@ def _encode(image: Image.Image, size: tuple[int, int]) -> tuple[bytes, tuple[int
 
 def add_photo(actor: User, listing: Listing, data: bytes, alt_text: str) -> ListingPhoto:
     """Check, re-encode and store one photo; the row is written in the caller's transaction."""
+    ensure_editable(listing)
     alt_text = (alt_text or "").strip()
     if len(listing.photos) >= MAX_PHOTOS_PER_LISTING:
         raise Conflict(_("A listing has at most %(n)d photos. Remove one first.", n=MAX_PHOTOS_PER_LISTING))
@@ -123,6 +125,7 @@ def add_photo(actor: User, listing: Listing, data: bytes, alt_text: str) -> List
     # If the transaction is rolled back the files stay as orphans with random names;
     # they are never served (no row points at them).
     db.session.add(photo)
+    back_to_review_if_needed(listing)
     db.session.flush()
     audit.record(actor, "listing.add_photo", listing, after={"photo_id": photo.id})
     return photo

@@ -137,11 +137,16 @@ def create_listing(actor: User, group: Group, data: dict) -> Listing:
     return listing
 
 
+def ensure_editable(listing: Listing) -> None:
+    """The group edits drafts and published listings; the rest belong to review or moderation."""
+    if listing.status not in GROUP_EDITABLE:
+        raise Conflict(_("A listing that is %(status)s cannot be edited.", status=status_label(listing.status)))
+
+
 def update_listing(actor: User, listing: Listing, data: dict) -> Listing:
     """Edit a draft or a published listing. In a group whose listings need
     review, editing a published listing sends it back to review."""
-    if listing.status not in GROUP_EDITABLE:
-        raise Conflict(_("A listing that is %(status)s cannot be edited.", status=status_label(listing.status)))
+    ensure_editable(listing)
     errors: dict = {}
     pact = listing.pact
     try:
@@ -159,12 +164,17 @@ def update_listing(actor: User, listing: Listing, data: dict) -> Listing:
     for key, value in clean.items():
         setattr(listing, key, value)
     listing.pact = pact
-    if listing.status == L.PUBLISHED.value and listing.group.listings_need_review:
-        listing.transition_to(L.DRAFT)
-        listing.transition_to(L.PENDING_REVIEW)
+    back_to_review_if_needed(listing)
     db.session.flush()
     audit.record(actor, "listing.edit", listing, before=before, after=_snapshot(listing))
     return listing
+
+
+def back_to_review_if_needed(listing: Listing) -> None:
+    """A published listing whose content changes goes back to review when the group's listings need it."""
+    if listing.status == L.PUBLISHED.value and listing.group.listings_need_review:
+        listing.transition_to(L.DRAFT)
+        listing.transition_to(L.PENDING_REVIEW)
 
 
 def _check_complete(listing: Listing) -> None:

@@ -84,6 +84,7 @@ def create(slug: str):
 @login_required
 def edit(listing_id: int):
     listing = _editable(listing_id)
+    services.ensure_editable(listing)
     form = _form(listing.group, listing)
     if form.validate_on_submit():
         try:

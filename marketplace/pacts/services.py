@@ -218,7 +218,7 @@ def expire_pacts(today: dt.date | None = None) -> list[tuple[Pact, str]]:
     today = today or dt.date.today()
     pacts = db.session.scalars(
         select(Pact).where(Pact.status == S.ACTIVE.value, Pact.end_date.is_not(None), Pact.end_date < today)
-        .order_by(Pact.id).with_for_update()).all()
+        .order_by(Pact.id).with_for_update(of=Pact)).all()
     changed = []
     for pact in pacts:
         old = _transition(None, pact, S.EXPIRED, "pact.expire", _("End date %(date)s passed.",
