@@ -150,7 +150,10 @@ def test_decisions_close_the_reports_they_answer(app):
     client = _moderator(app, world)
     _decide(client, listing_id, decision="hide", reason_code="spam", statement="Spam.")
     with app.app_context():
-        assert {r.status for r in db.session.scalars(select(Report))} == {"resolved"}
+        reports = list(db.session.scalars(select(Report)))
+        assert {r.status for r in reports} == {"resolved"}
+        for report in reports:
+            assert "acted on your report" in notifications_of(report.reporter_id)[-1].body
     assert "Reported" in client.get("/moderation?section=reported").text
 
 

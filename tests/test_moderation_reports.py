@@ -1,13 +1,15 @@
 """Residents report listings: one report each, and the threshold hides it."""
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from marketplace.extensions import db
 from models import AuditLog, EmailMessage, Listing, Report
-from tests.factories import login, make_user
+from tests.factories import PASSWORD, login, make_user
 from tests.moderation_support import count, make_report, notifications_of
 from tests.world import build_world
 
@@ -183,3 +185,22 @@ def test_report_details_are_shown_inert(app):
     page = mod.get(f"/moderation/listings/{world.listing}").text
     assert "<script>alert(1)" not in page and "<img src=x" not in page and "<svg onload" not in page
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_the_report_form_carries_a_csrf_token(make_app):
+    app = make_app(WTF_CSRF_ENABLED=True)
+    world, residents = _world(app)
+    client = app.test_client()
+    page = client.get("/login").text
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"|name="csrf_token" value="([^"]+)"', page)
+    client.post("/login", data={"email": residents[0], "password": PASSWORD,
+                                "csrf_token": token.group(1) or token.group(2)})
+    forged = _report(client, world.listing)
+    assert forged.status_code == 400
+    detail = client.get(f"/listings/{world.listing}").text
+    form = detail[detail.index(f'action="/listings/{world.listing}/report"'):]
+    token = re.search(r'name="csrf_token" value="([^"]+)"', form).group(1)
+    sent = client.post(f"/listings/{world.listing}/report", data={"reason_code": "spam", "csrf_token": token})
+    assert sent.status_code == 302
+    with app.app_context():
+        assert count(Report) == 1

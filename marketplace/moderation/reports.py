@@ -24,7 +24,7 @@ from models.visibility import is_public
 
 from .. import audit
 from ..extensions import db
-from .services import clean_statement, record_listing_action, report_threshold, tell, tell_group
+from .services import clean_statement, record_listing_action, report_threshold, tell_group, tell_reporter
 
 
 def already_reported_message() -> str:
@@ -97,10 +97,6 @@ def close_report(moderator: User, report: Report, outcome: str, note: str = "") 
     listing = report.listing
     audit.record(moderator, f"listing.report_{outcome}", listing, before={"report_id": report.id, "status": "open"},
                  after={"report_id": report.id, "status": outcome}, reason=note)
-    reporter = report.reporter
-    if reporter.is_active_account:
-        tell([reporter], lambda: (_("Your report on “%(title)s” was reviewed", title=listing.title),
-                                  _("Thank you. The moderators resolved your report.") if outcome == "resolved"
-                                  else _("Thank you. The moderators found no reason to act on it.")))
+    tell_reporter(report)
     db.session.flush()
     return report

@@ -163,7 +163,20 @@ def close_open_reports(listing: Listing, actor: User | None, outcome: ReportStat
         report.closed_at = utcnow()
         report.closed_by_id = getattr(actor, "id", None)
         report.resolution_note = note
+        tell_reporter(report)
     return len(reports)
+
+
+def tell_reporter(report: Report) -> None:
+    """The resident who reported learns the outcome (not the moderator's note)."""
+    reporter = db.session.get(User, report.reporter_id)
+    if reporter is None or reporter.status != UserStatus.ACTIVE.value:
+        return
+    title = db.session.get(Listing, report.listing_id).title
+    resolved = report.status == ReportStatus.RESOLVED.value
+    tell([reporter], lambda: (_("Your report on “%(title)s” was reviewed", title=title),
+                              _("Thank you. The moderators acted on your report.") if resolved
+                              else _("Thank you. The moderators found no reason to act on it.")))
 
 
 def close_open_appeals(listing: Listing, actor: User, reason: str) -> None:

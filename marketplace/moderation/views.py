@@ -37,15 +37,14 @@ def moderation_helpers():
     return dict(TEMPLATE_HELPERS, moderation_panel=_panel, pact_review_url=_pact_review_url)
 
 
-# The pact review pages belong to the pacts domain; link to the first that exists.
-PACT_REVIEW_ENDPOINTS = ("pacts.review", "pacts.moderate", "pacts.detail")
-
-
-def _pact_review_url(pact) -> str:
-    for endpoint in PACT_REVIEW_ENDPOINTS:
-        if endpoint in current_app.view_functions:
-            return url_for(endpoint, pact_id=pact.id)
-    return url_for("pacts.detail", pact_id=pact.id)
+# Pact review belongs to the pacts domain: its decision form is on the pact
+# page, and it may keep its own queue page.
+def _pact_review_url(pact=None) -> str | None:
+    if pact is not None:
+        return url_for("pacts.detail", pact_id=pact.id)
+    if "pacts.review_queue" in current_app.view_functions:
+        return url_for("pacts.review_queue")
+    return None
 
 
 def _panel(listing) -> dict:
