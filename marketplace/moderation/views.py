@@ -154,6 +154,7 @@ def _review_page(listing, *, decision_form=None, appeal_forms=None, report_forms
         appeal_forms=appeal_forms or {}, report_forms=report_forms or {},
         can_decide=perm.can_moderate_listing(current_user, listing),
         close_form_for=close_form_for, appeal_form_for=appeal_form_for,
+        author=db.session.get(User, listing.created_by_id) if listing.created_by_id else None,
         threshold=services.report_threshold(),
     ), status
 
