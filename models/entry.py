@@ -27,15 +27,25 @@ APPEND_ONLY_TRIGGER = (
 )
 
 
+EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+ONE_MICROSECOND = dt.timedelta(microseconds=1)
+
+
+def epoch_us(moment: dt.datetime) -> int:
+    """Exact microseconds since 1970 (no float rounding)."""
+    return (moment - EPOCH) // ONE_MICROSECOND
+
+
 def entry_hash(entry_id: int, prev_hash: str, transfer_id: int, account_id: int, amount: int,
-               created_at: dt.datetime, reason: str, reference: str) -> str:
+               created_at: dt.datetime | int, reason: str, reference: str) -> str:
     """The tamper-evident hash of one entry, chained to the previous entry's hash.
 
     It covers the entry and what caused it (the transfer's reason and
     reference), so changing any of them, or removing or reordering entries,
-    breaks the chain from that point on.
+    breaks the chain from that point on. `created_at` may be given as epoch
+    microseconds (what `ledger check` reads from PostgreSQL).
     """
-    stamp = created_at.astimezone(dt.UTC).isoformat(timespec="microseconds")
+    stamp = created_at if isinstance(created_at, int) else epoch_us(created_at)
     payload = f"{entry_id}|{prev_hash}|{transfer_id}|{account_id}|{amount}|{stamp}|{reason}|{reference}"
     return hashlib.sha256(payload.encode()).hexdigest()
 
