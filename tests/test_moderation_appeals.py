@@ -152,3 +152,22 @@ def test_bad_appeal_decisions_change_nothing(app):
     with app.app_context():
         assert db.session.get(Appeal, appeal_id).status == "open"
         assert db.session.get(Listing, listing_id).status == "hidden"
+
+
+def test_a_direct_decision_answers_an_open_appeal_and_can_be_appealed_in_turn(app):
+    world, listing_id = _setup(app)
+    member = _client(app, world.emails["member"])
+    _appeal(member, listing_id)
+    second = _client(app, "second@example.org")
+    assert second.post(f"/moderation/listings/{listing_id}/decision",
+                       data={"decision": "reject", "reason_code": "spam", "statement": "Rejected for good."}
+                       ).status_code == 302
+    with app.app_context():
+        first = db.session.scalar(select(Appeal))
+        assert (first.status, first.decided_by_id) == ("upheld", first.assigned_to_id)
+    assert _appeal(member, listing_id, "About the rejection now.").status_code == 302
+    with app.app_context():
+        appeals = list(db.session.scalars(select(Appeal).order_by(Appeal.id)))
+        assert [a.status for a in appeals] == ["upheld", "open"]
+        # The new appeal is about the rejection, by the second moderator: it goes to the first one.
+        assert appeals[1].assigned_to_id == world.user_moderator

@@ -190,6 +190,10 @@ def test_queue_counts_and_filters(app):
         pact_b.status = "submitted"
         db.session.commit()
     client = _moderator(app, world)
+    assert 'href="/moderation"' in client.get("/").text
+    resident = app.test_client()
+    login(resident, world.emails["resident"])
+    assert 'href="/moderation"' not in resident.get("/").text
     page = client.get("/moderation").text
     assert "Waiting for review\n            <span class=\"count\">(2)</span>" in page
     assert "Hidden\n            <span class=\"count\">(1)</span>" in page

@@ -179,11 +179,13 @@ def tell_reporter(report: Report) -> None:
                               else _("Thank you. The moderators found no reason to act on it.")))
 
 
-def close_open_appeals(listing: Listing, actor: User, reason: str) -> None:
-    """A listing published again by a direct decision answers its open appeals."""
+def close_open_appeals(listing: Listing, actor: User, reason: str, outcome: AppealStatus) -> None:
+    """A direct decision on the listing answers its open appeals: restored
+    when it publishes the listing, upheld otherwise (the new decision can be
+    appealed in turn)."""
     for appeal in db.session.scalars(select(Appeal).where(
             Appeal.listing_id == listing.id, Appeal.status == AppealStatus.OPEN.value)):
-        appeal.status = AppealStatus.RESTORED.value
+        appeal.status = outcome.value
         appeal.decided_at = utcnow()
         appeal.decided_by_id = actor.id
         appeal.decision_reason = reason
@@ -222,9 +224,10 @@ def decide_listing(moderator: User, listing: Listing, decision: str, *,
                                    reason_code=reason_code, statement=statement)
     if target is L.PUBLISHED:
         close_open_reports(listing, moderator, ReportStatus.DISMISSED, statement)
-        close_open_appeals(listing, moderator, statement)
-    elif kind in (K.REJECT, K.HIDE, K.REQUEST_CHANGES):
+        close_open_appeals(listing, moderator, statement, AppealStatus.RESTORED)
+    else:
         close_open_reports(listing, moderator, ReportStatus.RESOLVED, statement)
+        close_open_appeals(listing, moderator, statement, AppealStatus.UPHELD)
     tell_group(listing, kind, reason_code, statement)
     db.session.flush()
     return action
