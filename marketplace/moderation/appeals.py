@@ -27,7 +27,7 @@ from models.errors import Conflict, ValidationFailed
 
 from .. import audit
 from ..extensions import db
-from .services import clean_statement, close_open_reports, record_listing_action, tell, tell_group
+from .services import clean_statement, close_open_reports, lock_listing, record_listing_action, tell, tell_group
 
 
 def last_action(listing: Listing) -> ModerationAction | None:
@@ -105,9 +105,11 @@ def decide_appeal(moderator: User, appeal: Appeal, outcome: str, reason: str) ->
     if outcome not in ("uphold", "restore"):
         raise ValidationFailed(_("Choose uphold or restore."), fields={"outcome": [_("Choose uphold or restore.")]})
     reason = clean_statement(reason, "reason", required=True)
+    listing = appeal.listing
+    lock_listing(listing)
+    db.session.refresh(appeal)
     if not appeal.is_open:
         raise Conflict(_("This appeal was already decided."))
-    listing = appeal.listing
     before = listing.status
     if outcome == "restore":
         if listing.status != appeal.action.to_status:

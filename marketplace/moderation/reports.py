@@ -24,7 +24,14 @@ from models.visibility import is_public
 
 from .. import audit
 from ..extensions import db
-from .services import clean_statement, record_listing_action, report_threshold, tell_group, tell_reporter
+from .services import (
+    clean_statement,
+    lock_listing,
+    record_listing_action,
+    report_threshold,
+    tell_group,
+    tell_reporter,
+)
 
 
 def already_reported_message() -> str:
@@ -50,6 +57,9 @@ def report_listing(reporter: User, listing: Listing, reason_code: str, details: 
     if reason_code not in {r.value for r in ReportReason}:
         raise ValidationFailed(_("Choose a reason."), fields={"reason_code": [_("Choose a reason.")]})
     details = clean_statement(details, "details", required=False, max_len=REPORT_DETAILS_MAX)
+    lock_listing(listing)
+    if not is_public(listing):
+        raise NotFound(_("This listing is not public."))
     if existing_report(reporter, listing) is not None:
         raise Conflict(already_reported_message())
     report = Report(listing_id=listing.id, reporter_id=reporter.id, reason_code=reason_code, details=details)

@@ -124,6 +124,14 @@ def tell_group(listing: Listing, kind: ModerationKind, reason_code: str = "", st
 
 # -- shared pieces --------------------------------------------------------------
 
+def lock_listing(listing: Listing) -> None:
+    """Serialise decisions and reports on one listing: lock its row
+    (PostgreSQL; SQLite serialises writers anyway) and re-read its status,
+    so two requests cannot both act on the same old state."""
+    db.session.execute(select(Listing.id).where(Listing.id == listing.id).with_for_update())
+    db.session.refresh(listing, attribute_names=["status", "status_reason"])
+
+
 def clean_statement(text: str | None, field: str, *, required: bool, max_len: int = STATEMENT_MAX) -> str:
     text = (text or "").strip()
     if required and not text:
@@ -213,6 +221,7 @@ def decide_listing(moderator: User, listing: Listing, decision: str, *,
     else:
         reason_code = ""
     statement = clean_statement(statement, "statement", required=kind in NEEDS_REASON or kind is K.REQUEST_CHANGES)
+    lock_listing(listing)
     current = ListingStatus(listing.status)
     if current not in sources:
         raise InvalidTransition(_("A listing with status %(status)s cannot get the decision “%(decision)s”.",
