@@ -171,7 +171,12 @@ def photo_list(listing_id: int):
     form = PhotoForm()
     if form.validate_on_submit():
         upload = form.photo.data
-        data = upload.read(photos.MAX_BYTES + 1) if upload else b""
+        data = b""
+        if upload:
+            try:
+                data = upload.read(photos.MAX_BYTES + 1)
+            finally:
+                upload.close()  # large uploads are spooled to a temporary file: close it now
         try:
             photos.add_photo(current_user, listing, data, form.alt_text.data)
             commit()
