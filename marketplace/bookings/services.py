@@ -11,6 +11,7 @@ import datetime as dt
 from flask_babel import gettext as _
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import make_transient
 
 from models import (
     Booking,
@@ -67,7 +68,7 @@ def book_good(user: User, listing: Listing, quantity: int = 1, method: str | Non
 
 
 def _validate(user: User, listing: Listing, slot: Slot | None, quantity: int, method: str | None,
-              now: dt.datetime) -> PaymentMethod:
+              now: dt.datetime, policy) -> PaymentMethod:
     if not is_public(listing):
         raise NotBookable(_("This listing is not open for booking."))
     if listing.kind == ListingKind.GOOD.value:
@@ -80,7 +81,6 @@ def _validate(user: User, listing: Listing, slot: Slot | None, quantity: int, me
             raise ValidationFailed(_("Choose a date."), fields={"slot_id": [_("Choose a date.")]})
         if slot.starts_at <= now:
             raise NotBookable(_("This date has already started."))
-    policy = inv.policy_for(listing)
     if not 1 <= quantity <= policy.max_per_booking:
         message = _("Book between 1 and %(n)s at a time.", n=policy.max_per_booking)
         raise ValidationFailed(message, fields={"quantity": [message]})
@@ -110,11 +110,9 @@ def book(user: User, listing: Listing, *, slot: Slot | None = None, quantity: in
     if existing is not None:
         return existing, False
     now = now or utcnow()
-    chosen = _validate(user, listing, slot, quantity, method, now)
     policy = inv.policy_for(listing)
+    chosen = _validate(user, listing, slot, quantity, method, now, policy)
     slot_id = slot.id if slot is not None else None
-    if not seats_held:
-        expire_due(now=now, slot_id=slot_id, listing_id=None if slot_id else listing.id)
     booking = Booking(
         user_id=user.id, listing_id=listing.id, slot_id=slot_id, quantity=quantity,
         payment_method=chosen.value, idempotency_key=idempotency_key or None,
@@ -133,26 +131,43 @@ def book(user: User, listing: Listing, *, slot: Slot | None = None, quantity: in
         booking.expires_at = now + dt.timedelta(minutes=inv.hold_minutes())
     else:
         booking.status, booking.confirmed_at = S.CONFIRMED.value, now
-    try:
-        with db.session.begin_nested():
-            db.session.add(booking)
-            db.session.flush()
-            if chosen is M.HOURS:
-                # Hours are held at booking and settled at check-in (see docs/bookings-payments.md).
-                inv.timebank().place_hold(user, booking.amount_minutes, inv.booking_reference(booking))
-            # Last, so the slot's row lock is held for as short a time as possible.
-            if not seats_held and not inv.take(listing.id, slot_id, quantity):
-                raise SoldOut(_("Sold out: there are not enough places left."))
-    except IntegrityError:
-        first = find_by_key(user, idempotency_key)
-        if first is not None:
-            return first, False
-        raise AlreadyBooked(_("You already have a booking for this.")) from None
+    for attempt in (1, 2):
+        try:
+            _insert_and_take(booking, user, listing.id, slot_id, quantity, seats_held)
+            break
+        except IntegrityError:
+            first = find_by_key(user, idempotency_key)
+            if first is not None:
+                return first, False
+            raise AlreadyBooked(_("You already have a booking for this.")) from None
+        except SoldOut:
+            # The lazy expiry check, only when needed: lapsed unpaid holds of this
+            # date give their seats back (outside the savepoint, so it sticks), then retry once.
+            if attempt == 2 or not expire_due(now=now, slot_id=slot_id, listing_id=None if slot_id else listing.id):
+                raise
+            if booking in db.session:
+                db.session.expunge(booking)
+            make_transient(booking)  # rolled back with the savepoint: insert it afresh
+            booking.id = None
     if booking.status == S.PENDING_PAYMENT.value:
         create_payment(booking)  # the resident is told once Stripe confirms the payment
     else:
         booking_notice(booking, "confirmed" if booking.status == S.CONFIRMED.value else "requested")
     return booking, True
+
+
+def _insert_and_take(booking: Booking, user: User, listing_id: int, slot_id: int | None, quantity: int,
+                     seats_held: bool) -> None:
+    """Booking row, hours hold and seats in one savepoint: all or nothing."""
+    with db.session.begin_nested():
+        db.session.add(booking)
+        db.session.flush()
+        if booking.payment_method == M.HOURS.value:
+            # Hours are held at booking and settled at check-in (see docs/bookings-payments.md).
+            inv.timebank().place_hold(user, booking.amount_minutes, inv.booking_reference(booking))
+        # Last, so the slot's row lock is held for as short a time as possible.
+        if not seats_held and not inv.take(listing_id, slot_id, quantity):
+            raise SoldOut(_("Sold out: there are not enough places left."))
 
 
 def create_payment(booking: Booking) -> Payment:
