@@ -66,9 +66,10 @@ def log_hours(slug: str):
     form.pact_id.choices = choices([(p.id, p.title) for p in pacts])
     if form.validate_on_submit():
         try:
-            rows = volunteering.parse_volunteer_lines(form.volunteers.data)
+            rows, problems = volunteering.parse_volunteer_lines(form.volunteers.data)
             logs = services.run_in_transaction(lambda: volunteering.log_hours(
-                current_user, group, form.pact_id.data, form.worked_on.data, form.activity.data, rows))
+                current_user, group, form.pact_id.data, form.worked_on.data, form.activity.data, rows,
+                problems=problems))
         except ValidationFailed as exc:
             rollback()
             apply_errors(form, exc)

@@ -1,12 +1,12 @@
 """Marshmallow schemas of the wallet API (output only: the API is read-only)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields
+from marshmallow import Schema, fields, validate
 
 
 class EntriesQuerySchema(Schema):
-    before_id = fields.Integer(load_default=None, validate=lambda v: v > 0)
-    limit = fields.Integer(load_default=50, validate=lambda v: 1 <= v <= 200)
+    before_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
+    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
 
 
 class WalletSchema(Schema):

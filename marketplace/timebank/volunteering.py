@@ -64,10 +64,11 @@ def active_pacts(group: Group) -> list[Pact]:
     return [p for p in pacts if p.is_active()]
 
 
-def parse_volunteer_lines(text: str) -> list[tuple[str, int]]:
-    """Lines of "email hours" (comma, semicolon or spaces between) → [(email, minutes)].
+def parse_volunteer_lines(text: str) -> tuple[list[tuple[str, int]], list[str]]:
+    """Lines of "email hours" (comma, semicolon or spaces between) → ([(email, minutes)], problems).
 
-    Every bad line is reported at once; nothing is logged unless all are valid.
+    Pass both to log_hours: every bad line is reported at once, together with
+    the problems found about the people, and nothing is logged unless all are valid.
     """
     rows, problems = [], []
     for number, line in enumerate((text or "").splitlines(), start=1):
@@ -82,17 +83,11 @@ def parse_volunteer_lines(text: str) -> list[tuple[str, int]]:
             rows.append((normalise_email(parts[0]), parse_hours(parts[1])))
         except ValidationFailed as exc:
             problems.append(_("Line %(n)d: %(problem)s", n=number, problem=exc.message))
-    if not rows and not problems:
-        problems.append(_("Add at least one volunteer: an email and the hours on each line."))
-    if len(rows) > MAX_VOLUNTEERS_PER_BATCH:
-        problems.append(_("Log at most %(n)d volunteers at once.", n=MAX_VOLUNTEERS_PER_BATCH))
-    if problems:
-        raise ValidationFailed(" ".join(problems), fields={"volunteers": problems})
-    return rows
+    return rows, problems
 
 
 def log_hours(coordinator: User, group: Group, pact_id: int, worked_on: dt.date, activity: str,
-              volunteers: list[tuple[str, int]]) -> list[VolunteerLog]:
+              volunteers: list[tuple[str, int]], *, problems: list[str] | tuple = ()) -> list[VolunteerLog]:
     """Log volunteer hours for one or more people (one transaction: all or nothing).
 
     Each volunteer must be a registered, active user other than the
@@ -111,7 +106,11 @@ def log_hours(coordinator: User, group: Group, pact_id: int, worked_on: dt.date,
     activity = (activity or "").strip()
     if not activity:
         raise ValidationFailed(_("Say what was done."), fields={"activity": [_("Required.")]})
-    problems, seen, logs = [], set(), []
+    problems, seen, logs = list(problems), set(), []
+    if not volunteers and not problems:
+        problems.append(_("Add at least one volunteer: an email and the hours on each line."))
+    if len(volunteers) > MAX_VOLUNTEERS_PER_BATCH:
+        problems.append(_("Log at most %(n)d volunteers at once.", n=MAX_VOLUNTEERS_PER_BATCH))
     funding = pact_funding(pact)
     batch = secrets.token_hex(8) if len(volunteers) > 1 else ""
     for email, minutes in volunteers:
