@@ -79,7 +79,11 @@ class IndexHandle:
                     self._ix = open_index(self.path)
                 self._searcher = self._ix.searcher()
             elif not self._searcher.up_to_date():
-                self._searcher = self._searcher.refresh()
+                # Not Searcher.refresh(): in whoosh-reloaded 2.7.5 it reuses the
+                # old reader of a segment whose deletions changed, so a deleted
+                # document stays visible. A fresh searcher is a few ms.
+                old, self._searcher = self._searcher, self._ix.searcher()
+                old.close()
             return self._searcher
 
     def reset(self) -> None:

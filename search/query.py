@@ -169,23 +169,29 @@ def clause_query(reader, clause: Clause) -> wq.Query:
     return word_query(reader, clause.words[0])
 
 
-def fuzzy_clause_query(word: str) -> wq.Query:
-    """Words within one edit (two for long words) of `word`, first letter fixed."""
-    maxdist = 1 if len(word) <= 5 else 2
+def fuzzy_clause_query(reader, word: str, candidates) -> wq.Query:
+    """Indexed terms close to `word` (the caller finds them: `candidates(word)`)."""
     parts = []
-    for variant in query_variants(word)[:2]:
+    for term in candidates(word):
         for fieldname in TEXT_FIELDS:
-            parts.append(wq.FuzzyTerm(fieldname, variant, maxdist=maxdist, prefixlength=1))
-    return wq.Or(parts)
+            if (fieldname, term) in reader:
+                parts.append(wq.Term(fieldname, term))
+    if not parts:
+        return wq.NullQuery
+    return parts[0] if len(parts) == 1 else wq.Or(parts)
 
 
-def text_query(reader, parsed: ParsedQuery, fuzzy: bool = False) -> wq.Query | None:
-    """The scoring part of the query; None means "everything" (no words given)."""
+def text_query(reader, parsed: ParsedQuery, fuzzy=None) -> wq.Query | None:
+    """The scoring part of the query; None means "everything" (no words given).
+
+    `fuzzy`, if given, maps a word to indexed terms close to it; plain words
+    are then matched through those terms instead (the fuzzy retry).
+    """
     required = []
     for group in parsed.required:
         if fuzzy:
-            alternatives = [fuzzy_clause_query(c.words[0]) if c.kind == "word" else clause_query(reader, c)
-                            for c in group]
+            alternatives = [fuzzy_clause_query(reader, c.words[0], fuzzy) if c.kind == "word"
+                            else clause_query(reader, c) for c in group]
         else:
             alternatives = [clause_query(reader, c) for c in group]
         alternatives = [a for a in alternatives if a is not wq.NullQuery]

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 from whoosh import columns, fields
 
+from . import whoosh_patches  # noqa: F401 - applied before any index is written or read
 from .analyzers import ListingAnalyzer
 
 # Bump when the schema changes: `search check` then asks for a rebuild.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 # Coordinates are indexed as integers (degrees * GEO_SCALE): whoosh-reloaded
 # 2.7.5 cannot sort float NUMERIC fields, and ~1 m precision is plenty.
@@ -47,10 +48,11 @@ def build_schema() -> fields.Schema:
         pricing=fields.ID(sortable=columns.RefBytesColumn()),
         flags=fields.KEYWORD(),
         # Days since 1970-01-01 of every upcoming occurrence (date filter).
-        dates=fields.NUMERIC(int, bits=32),
-        lat=fields.NUMERIC(int, bits=32, signed=True, sortable=True),
-        lon=fields.NUMERIC(int, bits=32, signed=True, sortable=True),
-        # Sort keys and the query-time expiry check: columns only.
+        dates=fields.NUMERIC(int, bits=32, shift_step=8),
+        # Sort keys, coordinates and the query-time expiry check: columns
+        # only (not indexed: the geo filter reads the cached columns).
+        lat=fields.COLUMN(columns.NumericColumn("i", default=0)),
+        lon=fields.COLUMN(columns.NumericColumn("i", default=0)),
         next_at=fields.COLUMN(columns.NumericColumn("q", default=0)),
         published=fields.COLUMN(columns.NumericColumn("q", default=0)),
         price=fields.COLUMN(columns.NumericColumn("q", default=0)),

@@ -115,22 +115,29 @@ def filter_queries(params: SearchParams) -> list[wq.Query]:
         start = (params.date_from - EPOCH).days if params.date_from else None
         end = (params.date_to - EPOCH).days if params.date_to else None
         filters.append(wq.NumericRange("dates", start, end))
-    if params.near is not None and params.within_km:
-        lat, lon = params.near
-        dlat = params.within_km / 111.0
-        dlon = params.within_km / max(111.32 * math.cos(math.radians(lat)), 0.01)
-        filters.append(wq.NumericRange("lat", round((lat - dlat) * GEO_SCALE), round((lat + dlat) * GEO_SCALE)))
-        filters.append(wq.NumericRange("lon", round((lon - dlon) * GEO_SCALE), round((lon + dlon) * GEO_SCALE)))
     return filters
 
 
 def _combine(base: wq.Query | None, filters: list[wq.Query]) -> wq.Query:
     if not filters:
         return base if base is not None else wq.Every()
-    required = filters[0] if len(filters) == 1 else wq.And(filters)
     if base is None:
-        return required
-    return wq.Require(base, required)
+        return filters[0] if len(filters) == 1 else wq.And(filters)
+    # Not wq.Require: its matcher trips an assertion in whoosh-reloaded 2.7.5
+    # when block-quality skipping is on. Filter terms add the same constant
+    # to every hit's score, so the ranking is unchanged.
+    return wq.And([base, *filters])
+
+
+def _within(columns, docs: list[int], lat: float, lon: float, km: float) -> list[int]:
+    """Bounding box on the scaled integer columns first, then the exact distance."""
+    dlat = km / 111.0
+    dlon = km / max(111.32 * math.cos(math.radians(lat)), 0.01)
+    lat_lo, lat_hi = round((lat - dlat) * GEO_SCALE), round((lat + dlat) * GEO_SCALE)
+    lon_lo, lon_hi = round((lon - dlon) * GEO_SCALE), round((lon + dlon) * GEO_SCALE)
+    lats, lons, has_geo = columns["lat"], columns["lon"], columns["has_geo"]
+    boxed = [d for d in docs if has_geo[d] and lat_lo <= lats[d] <= lat_hi and lon_lo <= lons[d] <= lon_hi]
+    return [d for d in boxed if _distance(columns, d, lat, lon) <= km]
 
 
 def _distance(columns, docnum: int, lat: float, lon: float) -> float:
@@ -179,8 +186,7 @@ def _execute(handle: IndexHandle, searcher, base, params: SearchParams, today: d
     geo = params.near is not None and params.within_km
     docs = [d for d in searcher.docs_for_query(q) if d not in mask]
     if geo:
-        lat, lon = params.near
-        docs = [d for d in docs if _distance(columns, d, lat, lon) <= params.within_km]
+        docs = _within(columns, docs, params.near[0], params.near[1], params.within_km)
     result.total = len(docs)
     if params.facets:
         result.facets = facet_counts(columns, docs)
@@ -219,21 +225,50 @@ def _query_terms(reader, q) -> set[str]:
     return terms
 
 
+def _closest(reader, fieldname: str, word: str) -> str | None:
+    """The most frequent indexed word within one or two edits of `word` (first two letters kept)."""
+    maxdist = 1 if len(word) <= 5 else 2
+    best, best_key = None, None
+    for candidate in reader.terms_within(fieldname, word, maxdist, prefix=2):
+        if candidate == word:
+            continue
+        key = (-reader.doc_frequency(fieldname, candidate), candidate)
+        if best_key is None or key < best_key:
+            best, best_key = candidate, key
+    return best
+
+
 def correction(searcher, parsed: ParsedQuery, original: str) -> str | None:
-    """The query with unknown words replaced by the closest title words, or None."""
+    """The query with unknown words replaced by the closest title words, or None.
+
+    Suggestions come from the unstemmed copy of title words Whoosh keeps
+    for spelling (`spell_title`), so they are real words, not stems.
+    """
     reader = searcher.reader()
-    corrector = searcher.corrector("title")
     fixes = {}
     for word in parsed.plain_words():
         known = any((f, v) in reader for v in query_variants(word) for f in TEXT_FIELDS)
-        if known or len(word) < 3:
+        if known or len(word) < 4:
             continue
-        suggestions = corrector.suggest(word, limit=1, maxdist=2, prefix=1)
-        if suggestions and suggestions[0] != word:
-            fixes[word] = suggestions[0]
+        suggestion = _closest(reader, "spell_title", word)
+        if suggestion:
+            fixes[word] = suggestion
     if not fixes:
         return None
     return WORD_RE.sub(lambda m: fixes.get(fold(m.group()), m.group()), clean(original))
+
+
+def _fuzzy_candidates(reader):
+    """word -> indexed terms within one or two edits, for the fuzzy retry (one DFA walk per word)."""
+    def candidates(word: str) -> list[str]:
+        maxdist = 1 if len(word) <= 5 else 2
+        found = []
+        for variant in query_variants(word)[:2]:
+            if len(variant) > 3:  # the automaton needs more letters than the fixed prefix
+                found.extend(reader.terms_within("body", variant, maxdist, prefix=2))
+        found = sorted(set(found), key=lambda t: -reader.doc_frequency("body", t))
+        return found[:8]
+    return candidates
 
 
 def search(handle: IndexHandle, params: SearchParams) -> SearchResult:
@@ -253,7 +288,7 @@ def search(handle: IndexHandle, params: SearchParams) -> SearchResult:
         result = _execute(handle, searcher, base, params, today)
     words = parsed.plain_words()
     if result.total == 0 and words:
-        fuzzy_base = text_query(reader, parsed, fuzzy=True)
+        fuzzy_base = text_query(reader, parsed, fuzzy=_fuzzy_candidates(reader))
         if fuzzy_base is not wq.NullQuery:
             retry = _execute(handle, searcher, fuzzy_base, params, today)
             if retry.total:

@@ -85,7 +85,7 @@ def run_search(params: SearchParams) -> Page:
             distance_km=hit.distance_km,
         ))
     group_ids = [int(v) for v, _ in result.facets.get("group", []) if v.isdigit()]
-    groups = dict(db.session.execute(select(Group.id, Group.name).where(Group.id.in_(group_ids))).tuples().all()) \
+    groups = dict(db.session.execute(select(Group.id, Group.name).where(Group.id.in_(group_ids))).all()) \
         if group_ids else {}
     for name, values in result.facets.items():
         page.facets[name] = [{"value": value, "count": count, "label": facet_label(name, value, groups)}
