@@ -91,8 +91,9 @@ def to_document(row, dates: list[dt.datetime]) -> dict:
     lon = row.longitude if row.longitude is not None else row.c_lon
     pricing = pricing_of(row.price_minor, row.price_minutes)
     published = row.published_at or row.created_at
-    body = "\n".join(part for part in (row.description, row.group_name, row.pact_title,
-                                       row.commons_name, row.district) if part)
+    # The title twice: its words weigh more than the description's.
+    body = "\n".join(part for part in (row.title, row.title, row.description, row.group_name,
+                                       row.pact_title, row.commons_name, row.district) if part)
     doc = {
         "id": str(row.id),
         "title": mark(lang, row.title or ""),

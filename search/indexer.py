@@ -119,7 +119,9 @@ def rebuild(session_factory: SessionFactory, path: str, procs: int = 1,
     ix = open_index(path)
     options = {"limitmb": 256}
     if procs > 1:
-        options.update(procs=procs, multisegment=True, batchsize=200)
+        # One final segment (not multisegment): every query then sets up its
+        # matchers once instead of once per segment.
+        options.update(procs=procs, batchsize=200)
     writer = ix.writer(timeout=timeout, delay=0.1, **options)
     count = 0
     try:

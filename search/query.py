@@ -24,7 +24,7 @@ from whoosh import query as wq
 from .analyzers import STEMMED_LANGUAGES, STOPWORDS, WORD_RE, fold, query_variants, term_for
 
 MAX_QUERY_LENGTH = 500
-TEXT_FIELDS = ("title", "body")
+TEXT_FIELDS = ("body",)  # the title is in `body` too (schema.py)
 _TOKEN_RE = re.compile(r'"[^"]*"|\S+')
 # `title:garden` is read as `garden` (there is no field syntax).
 _FIELD_PREFIX_RE = re.compile(r"^(title|description|body|category|kind|group|district|pact|commons):(?=\S)",

@@ -1,8 +1,8 @@
 """The index schema: what a listing document holds.
 
-Only two fields keep positions (title and body, for phrases). The text of
-every other name a resident may type (group, pact, commons, district) goes
-into `body`, so a word is looked up in two fields, not six. Facet and sort
+Only one field keeps positions (`body`, for phrases). The title and every
+other name a resident may type (group, pact, commons, district) go into
+`body`, so a word is looked up in one field, not six. Facet and sort
 values live in columns (read once per index segment and cached, see
 engine.py); numbers used only for sorting are column-only (not indexed).
 Stored: the id, the title (suggestions, and a fallback when SQL lags) and
@@ -23,7 +23,7 @@ from . import whoosh_patches  # noqa: F401 - applied before any index is written
 from .analyzers import ListingAnalyzer
 
 # Bump when the schema changes: `search check` then asks for a rebuild.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 # Coordinates are indexed as integers (degrees * GEO_SCALE): whoosh-reloaded
 # 2.7.5 cannot sort float NUMERIC fields, and ~1 m precision is plenty.
@@ -35,7 +35,11 @@ def build_schema() -> fields.Schema:
     text = ListingAnalyzer()
     return fields.Schema(
         id=fields.ID(stored=True, unique=True),
-        title=fields.TEXT(analyzer=text, field_boost=3.0, stored=True, spelling=True),
+        # Matching and phrases use `body` alone (one positional field: half
+        # the postings a query reads); it holds the title twice, which is
+        # the title boost. `title` (no positions) serves suggestions and, via
+        # its unstemmed spelling copy, "did you mean".
+        title=fields.TEXT(analyzer=text, phrase=False, stored=True, spelling=True),
         body=fields.TEXT(analyzer=text),
         lang=fields.STORED(),
         # Facets: indexed for filtering, column for counting.
