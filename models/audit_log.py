@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from sqlalchemy import JSON, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, ForeignKey, Integer, String, Text, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
@@ -24,3 +24,39 @@ class AuditLog(Base):
     reason: Mapped[str] = mapped_column(Text, default="")
 
     actor: Mapped["User | None"] = relationship()  # noqa: F821
+
+
+class AuditLogIsAppendOnly(RuntimeError):
+    """Audit rows are written once and never changed or deleted."""
+
+
+def _refuse(mapper, connection, target):
+    raise AuditLogIsAppendOnly(f"audit row {target.id} cannot be changed or deleted")
+
+
+# Two locks on history: the ORM refuses to flush a changed or deleted audit
+# row (every database), and on PostgreSQL a trigger refuses raw UPDATE and
+# DELETE too. Migration 0007 installs the trigger; the listener below installs
+# it for `create_all` (tests, benchmarks).
+event.listen(AuditLog, "before_update", _refuse)
+event.listen(AuditLog, "before_delete", _refuse)
+
+AUDIT_APPEND_ONLY_FUNCTION = """
+CREATE OR REPLACE FUNCTION audit_log_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  RAISE EXCEPTION USING ERRCODE = 'insufficient_privilege',
+    MESSAGE = 'audit_log is append-only: ' || TG_OP || ' refused';
+END
+$$;
+"""
+AUDIT_APPEND_ONLY_TRIGGER = (
+    "CREATE TRIGGER audit_log_append_only BEFORE UPDATE OR DELETE ON audit_log "
+    "FOR EACH ROW EXECUTE FUNCTION audit_log_append_only();"
+)
+
+
+@event.listens_for(AuditLog.__table__, "after_create")
+def _install_trigger(target, connection, **kw):
+    if connection.dialect.name == "postgresql":
+        connection.exec_driver_sql(AUDIT_APPEND_ONLY_FUNCTION)
+        connection.exec_driver_sql(AUDIT_APPEND_ONLY_TRIGGER)

@@ -1,25 +1,9 @@
 """City moderation: the review queue, decisions on listings, reports,
 appeals, user suspension and the audit log page.
 
-Importing this package also makes the audit log append-only at the ORM
-level: an AuditLog row that is changed or deleted through a session makes
-the flush fail, so no route can rewrite history by accident.
+The audit log's append-only guards live with the model
+(models/audit_log.py) so they hold wherever the model is used.
 """
-from __future__ import annotations
+from models.audit_log import AuditLogIsAppendOnly
 
-from sqlalchemy import event
-
-from models import AuditLog
-
-
-class AuditLogIsAppendOnly(RuntimeError):
-    """Audit rows are written once and never changed or deleted."""
-
-
-def _refuse(mapper, connection, target):
-    raise AuditLogIsAppendOnly(f"audit row {target.id} cannot be changed or deleted")
-
-
-if not event.contains(AuditLog, "before_update", _refuse):
-    event.listen(AuditLog, "before_update", _refuse)
-    event.listen(AuditLog, "before_delete", _refuse)
+__all__ = ["AuditLogIsAppendOnly"]
