@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
-from sqlalchemy import Integer, bindparam, column, insert, select, update, values
+from sqlalchemy import bindparam, insert, select, text, update
 from sqlalchemy.orm import Session, make_transient_to_detached
 from sqlalchemy.orm.attributes import set_committed_value
 from sqlalchemy.orm.util import identity_key
@@ -72,6 +72,36 @@ _T = Transfer.__table__
 _LOCK_COLUMNS = (_A.c.id, _A.c.kind, _A.c.name, _A.c.code, _A.c.floor, _A.c.balance, _A.c.held)
 _ADD_BALANCE = update(_A).where(_A.c.id == bindparam("b_id")).values(balance=_A.c.balance + bindparam("b_delta"))
 _ADD_HELD = update(_A).where(_A.c.id == bindparam("b_id")).values(held=_A.c.held + bindparam("b_delta"))
+# Built once: the hot path reuses compiled statements from SQLAlchemy's cache
+# (and psycopg's prepared statements) instead of building new SQL per transfer.
+_TOUCH = update(_A).where(_A.c.id.in_(bindparam("ids", expanding=True))).values(balance=_A.c.balance)
+_LOCK = (select(*_LOCK_COLUMNS).where(_A.c.id.in_(bindparam("ids", expanding=True))).order_by(_A.c.id)
+         .with_for_update())
+_LOCK_HEAD = select(_H.c.last_entry_id, _H.c.last_hash).where(_H.c.id == HEAD_ID).with_for_update()
+_INSERT_TRANSFER = insert(_T).returning(_T.c.id)
+_INSERT_ENTRIES = insert(_E)
+# PostgreSQL: fewer round trips with data-modifying CTEs over arrays (constant SQL, prepared once).
+_PG_BALANCES_AND_TRANSFER = text("""
+WITH moved AS (
+  UPDATE accounts SET balance = accounts.balance + d.delta
+  FROM unnest(CAST(:ids AS integer[]), CAST(:deltas AS integer[])) AS d(id, delta)
+  WHERE accounts.id = d.id
+)
+INSERT INTO transfers (created_at, reason, reference, memo, actor_id, reverses_id)
+VALUES (:created_at, :reason, :reference, :memo, :actor_id, :reverses_id)
+RETURNING id
+""")
+_PG_ENTRIES_AND_HEAD = text("""
+WITH appended AS (
+  INSERT INTO entries (id, transfer_id, account_id, amount_minutes, created_at, prev_hash, hash)
+  SELECT * FROM unnest(CAST(:e_id AS bigint[]), CAST(:e_transfer AS integer[]), CAST(:e_account AS integer[]),
+                       CAST(:e_amount AS integer[]), CAST(:e_at AS timestamptz[]), CAST(:e_prev AS varchar[]),
+                       CAST(:e_hash AS varchar[]))
+)
+UPDATE ledger_head SET last_entry_id = :h_id, last_hash = :h_hash WHERE id = 1
+""")
+_MOVE_HEAD = update(_H).where(_H.c.id == HEAD_ID).values(last_entry_id=bindparam("h_id"),
+                                                          last_hash=bindparam("h_hash"))
 
 
 def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Locked]:
@@ -80,8 +110,8 @@ def lock_accounts(session: Session, account_ids: Iterable[int]) -> dict[int, Loc
     if dialect_name(session) == "sqlite":
         # SQLite has no row locks: take the database write lock now, before
         # reading, so no other writer can change a balance we are about to use.
-        session.execute(update(_A).where(_A.c.id.in_(ids)).values(balance=_A.c.balance))
-    rows = session.execute(select(*_LOCK_COLUMNS).where(_A.c.id.in_(ids)).order_by(_A.c.id).with_for_update())
+        session.connection().execute(_TOUCH, {"ids": ids})
+    rows = session.connection().execute(_LOCK, {"ids": ids})
     locked = {row.id: Locked(*row) for row in rows}
     if len(locked) != len(ids):
         raise NotFound(_("This time-bank account does not exist."))
@@ -98,28 +128,22 @@ def _sync(session: Session, locked: dict[int, Locked]) -> None:
 
 
 def _add_balances(session: Session, deltas: dict[int, int]) -> None:
-    if dialect_name(session) == "postgresql":
-        # One statement for all accounts (fewer round trips inside the locks).
-        pairs = values(column("b_id", Integer), column("b_delta", Integer), name="d").data(sorted(deltas.items()))
-        session.execute(update(_A).where(_A.c.id == pairs.c.b_id).values(balance=_A.c.balance + pairs.c.b_delta))
-    else:
-        session.execute(_ADD_BALANCE, [{"b_id": a, "b_delta": d} for a, d in sorted(deltas.items())])
+    session.connection().execute(_ADD_BALANCE, [{"b_id": a, "b_delta": d} for a, d in sorted(deltas.items())])
 
 
 def change_held(session: Session, account: Locked, delta: int) -> None:
-    session.execute(_ADD_HELD, [{"b_id": account.id, "b_delta": delta}])
+    session.connection().execute(_ADD_HELD, [{"b_id": account.id, "b_delta": delta}])
     account.held += delta
     _sync(session, {account.id: account})
 
 
 def lock_head(session: Session) -> tuple[int, str]:
     """Lock the end of the hash chain (creating it on first use): (last entry id, last hash)."""
-    query = select(_H.c.last_entry_id, _H.c.last_hash).where(_H.c.id == HEAD_ID).with_for_update()
-    head = session.execute(query).first()
+    head = session.connection().execute(_LOCK_HEAD).first()
     if head is None:
         insert_ignoring_conflict(session, LedgerHead, {"id": HEAD_ID, "last_entry_id": 0,
                                                        "last_hash": GENESIS_HASH})
-        head = session.execute(query).one()
+        head = session.connection().execute(_LOCK_HEAD).one()
     return head[0], head[1]
 
 
@@ -169,14 +193,21 @@ def post_transfer(session: Session, legs: list[tuple[int, int]], *, reason: Tran
     for account_id, delta in deltas.items():
         _refuse_below_floor(locked[account_id], delta)
 
-    _add_balances(session, {a: d for a, d in deltas.items() if d})
+    changes = sorted((a, d) for a, d in deltas.items() if d)
     for account_id, delta in deltas.items():
         locked[account_id].balance += delta
     now = utcnow()
     reference = (reference or "")[:REFERENCE_MAX]
     values = {"created_at": now, "reason": reason.value, "reference": reference, "memo": memo or "",
               "actor_id": actor_id, "reverses_id": reverses_id}
-    transfer_id = session.execute(insert(_T).values(**values).returning(_T.c.id)).scalar_one()
+    conn = session.connection()
+    postgres = conn.dialect.name == "postgresql"
+    if postgres:  # balances and the transfer row in one round trip
+        transfer_id = conn.execute(_PG_BALANCES_AND_TRANSFER, {
+            **values, "ids": [a for a, _d in changes], "deltas": [d for _a, d in changes]}).scalar_one()
+    else:
+        _add_balances(session, dict(changes))
+        transfer_id = conn.execute(_INSERT_TRANSFER, values).scalar_one()
 
     # The serialised part: from here to commit, one writer at a time.
     entry_id, prev_hash = lock_head(session)
@@ -187,8 +218,15 @@ def post_transfer(session: Session, legs: list[tuple[int, int]], *, reason: Tran
         rows.append({"id": entry_id, "transfer_id": transfer_id, "account_id": account_id,
                      "amount_minutes": amount, "created_at": now, "prev_hash": prev_hash, "hash": digest})
         prev_hash = digest
-    session.execute(insert(_E).values(rows))  # one multi-row statement
-    session.execute(update(_H).where(_H.c.id == HEAD_ID).values(last_entry_id=entry_id, last_hash=prev_hash))
+    if postgres:  # entries and the new head in one round trip, inside the head lock
+        conn.execute(_PG_ENTRIES_AND_HEAD, {
+            "e_id": [r["id"] for r in rows], "e_transfer": [transfer_id] * len(rows),
+            "e_account": [r["account_id"] for r in rows], "e_amount": [r["amount_minutes"] for r in rows],
+            "e_at": [now] * len(rows), "e_prev": [r["prev_hash"] for r in rows], "e_hash": [r["hash"] for r in rows],
+            "h_id": entry_id, "h_hash": prev_hash})
+    else:
+        conn.execute(_INSERT_ENTRIES, rows)
+        conn.execute(_MOVE_HEAD, {"h_id": entry_id, "h_hash": prev_hash})
     _sync(session, {a: locked[a] for a in deltas})
 
     # A persistent Transfer object without reading the row back.
