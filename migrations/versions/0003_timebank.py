@@ -2,7 +2,7 @@
 ledger head, holds, volunteer logs and per-pact funding settings.
 
 Revision ID: 0003_timebank
-Revises: 0001_foundation
+Revises: 0002_listings
 """
 import sqlalchemy as sa
 from alembic import op
@@ -10,7 +10,7 @@ from alembic import op
 import models.base
 
 revision = "0003_timebank"
-down_revision = "0001_foundation"
+down_revision = "0002_listings"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """search outbox
 
 Revision ID: 0004_search
-Revises: 0001_foundation
+Revises: 0003_timebank
 Create Date: 2026-11-27 12:00:00
 
 """
@@ -13,7 +13,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = '0004_search'
-down_revision = '0001_foundation'
+down_revision = "0003_timebank"
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """moderation: reports, moderation actions (with listing snapshots) and appeals
 
 Revision ID: 0005_moderation
-Revises: 0001_foundation
+Revises: 0004_search
 Create Date: 2026-11-27 03:46:41.364149
 
 """
@@ -13,7 +13,7 @@ import models.base
 
 # revision identifiers, used by Alembic.
 revision = '0005_moderation'
-down_revision = '0001_foundation'
+down_revision = "0004_search"
 branch_labels = None
 depends_on = None
 

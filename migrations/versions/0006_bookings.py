@@ -1,7 +1,7 @@
 """Bookings, payments, Stripe events, waiting lists and booking policies.
 
 Revision ID: 0006_bookings
-Revises: 0001_foundation
+Revises: 0005_moderation
 """
 import sqlalchemy as sa
 from alembic import op
@@ -9,7 +9,7 @@ from alembic import op
 import models.base
 
 revision = "0006_bookings"
-down_revision = "0001_foundation"
+down_revision = "0005_moderation"
 branch_labels = None
 depends_on = None
 
