@@ -1,20 +1,23 @@
 """Booking rules: book, cancel, expire unpaid holds.
 
-Services flush and never commit; the caller commits once. Seats and stock
-are taken by one conditional UPDATE (see inventory.py) inside a savepoint
-together with the booking row, so a sold-out answer leaves nothing behind.
+Services flush and never commit; the caller commits once. The booking row is
+written by INSERT ... ON CONFLICT DO NOTHING (the unique constraints decide
+idempotency and one-booking-per-date without aborting the transaction), then
+seats and stock are taken by one conditional UPDATE (see inventory.py) whose
+row count decides; a sold-out answer deletes the row again, so nothing is left behind.
 """
 from __future__ import annotations
 
 import datetime as dt
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import make_transient
+from sqlalchemy.orm import aliased, contains_eager, lazyload
 
 from models import (
     Booking,
+    BookingPolicy,
     BookingStatus,
     Listing,
     ListingKind,
@@ -25,7 +28,7 @@ from models import (
     User,
     utcnow,
 )
-from models.errors import InvalidTransition, ValidationFailed
+from models.errors import DomainError, InvalidTransition, ValidationFailed
 from models.visibility import is_public
 
 from ..extensions import db
@@ -50,6 +53,7 @@ def allowed_methods(listing: Listing) -> list[PaymentMethod]:
 
 
 def find_by_key(user: User, key: str | None) -> Booking | None:
+    """The booking this resident already made with this idempotency key."""
     if not key:
         return None
     return db.session.scalar(select(Booking).where(Booking.user_id == user.id, Booking.idempotency_key == key))
@@ -97,58 +101,95 @@ def _validate(user: User, listing: Listing, slot: Slot | None, quantity: int, me
     return chosen
 
 
+def booking_target(listing_id: int, slot_id: int | None = None) -> tuple[Listing | None, Slot | None, BookingPolicy]:
+    """What a booking request needs, in ONE query: the listing with its pact (for
+    the visibility rule), its author (same), the chosen slot and the booking policy.
+
+    Returns (listing or None, slot or None, policy or the defaults). The slot is
+    loaded by id alone; `book` checks that it belongs to the listing.
+    """
+    author = aliased(User)
+    query = (select(Listing, BookingPolicy, author).join(Listing.pact)
+             .outerjoin(BookingPolicy, BookingPolicy.listing_id == Listing.id)
+             .outerjoin(author, author.id == Listing.created_by_id)
+             .where(Listing.id == listing_id)
+             .options(contains_eager(Listing.pact), lazyload(author.roles)))
+    if slot_id is not None:
+        query = query.add_columns(Slot).outerjoin(Slot, Slot.id == slot_id)
+    row = db.session.execute(query).first()
+    if row is None:
+        return None, None, BookingPolicy.defaults(listing_id)
+    listing, policy = row[0], row[1]
+    return listing, (row[3] if slot_id is not None else None), policy or BookingPolicy.defaults(listing.id)
+
+
 def book(user: User, listing: Listing, *, slot: Slot | None = None, quantity: int = 1,
          method: str | None = None, idempotency_key: str | None = None, seats_held: bool = False,
-         now: dt.datetime | None = None) -> tuple[Booking, bool]:
+         now: dt.datetime | None = None, policy: BookingPolicy | None = None) -> tuple[Booking, bool]:
     """Create a booking; a repeated idempotency key returns the first booking instead.
 
     Raises SoldOut, AlreadyBooked, NotBookable, PaymentUnavailable,
     ValidationFailed (and the time bank's InsufficientHours). `seats_held`
     is for a waitlist offer whose seats were already taken for this user.
+    `policy`: the listing's policy when the caller already has it (booking_target).
+
+    Statements on the usual path (see docs/bookings-payments.md): one
+    INSERT ... ON CONFLICT DO NOTHING RETURNING for the booking, one conditional
+    UPDATE for the seats, then the notification and its email row. No savepoint
+    (hours bookings: one around the time-bank hold) and no SELECT by key unless
+    the INSERT was refused or the request did not validate.
     """
-    existing = find_by_key(user, idempotency_key)
-    if existing is not None:
-        return existing, False
     now = now or utcnow()
-    policy = inv.policy_for(listing)
-    chosen = _validate(user, listing, slot, quantity, method, now, policy)
+    key = idempotency_key or None
+    try:
+        policy = policy or inv.policy_for(listing)
+        chosen = _validate(user, listing, slot, quantity, method, now, policy)
+    except DomainError:
+        # A replay is answered with the first booking even if its body (or the
+        # listing) would no longer pass: the key wins.
+        first = find_by_key(user, key)
+        if first is not None:
+            return first, False
+        raise
     slot_id = slot.id if slot is not None else None
-    booking = Booking(
+    values = dict(
         user_id=user.id, listing_id=listing.id, slot_id=slot_id, quantity=quantity,
-        payment_method=chosen.value, idempotency_key=idempotency_key or None,
+        payment_method=chosen.value, idempotency_key=key,
         occurrence_lock=None if policy.allow_multiple else inv.occurrence_key(listing.id, slot_id),
         created_at=now,
     )
     if chosen is M.STRIPE:
-        booking.amount_minor = listing.price_minor * quantity
-        booking.currency = (listing.currency or "").upper() or None
+        values["amount_minor"] = listing.price_minor * quantity
+        values["currency"] = (listing.currency or "").upper() or None
     elif chosen is M.HOURS:
-        booking.amount_minutes = listing.price_minutes * quantity
+        values["amount_minutes"] = listing.price_minutes * quantity
     if policy.requires_approval:
-        booking.status, booking.requested_at = S.REQUESTED.value, now
+        values.update(status=S.REQUESTED.value, requested_at=now)
     elif chosen is M.STRIPE:
-        booking.status, booking.pending_at = S.PENDING_PAYMENT.value, now
-        booking.expires_at = now + dt.timedelta(minutes=inv.hold_minutes())
+        values.update(status=S.PENDING_PAYMENT.value, pending_at=now,
+                      expires_at=now + dt.timedelta(minutes=inv.hold_minutes()))
     else:
-        booking.status, booking.confirmed_at = S.CONFIRMED.value, now
-    for attempt in (1, 2):
+        values.update(status=S.CONFIRMED.value, confirmed_at=now)
+    booking = _insert_booking(values)
+    if booking is None:
+        # Refused by a unique constraint: the same key (a double submit whose twin
+        # committed first; PostgreSQL waited for it) or an active booking for this date.
+        first = find_by_key(user, key)
+        if first is not None:
+            return first, False
+        raise AlreadyBooked(_("You already have a booking for this."))
+    try:
         try:
-            _insert_and_take(booking, user, listing.id, slot_id, quantity, seats_held)
-            break
-        except IntegrityError:
-            first = find_by_key(user, idempotency_key)
-            if first is not None:
-                return first, False
-            raise AlreadyBooked(_("You already have a booking for this.")) from None
+            _hold_and_take(booking, user, seats_held)
         except SoldOut:
             # The lazy expiry check, only when needed: lapsed unpaid holds of this
-            # date give their seats back (outside the savepoint, so it sticks), then retry once.
-            if attempt == 2 or not expire_due(now=now, slot_id=slot_id, listing_id=None if slot_id else listing.id):
+            # date give their seats back, then one more try.
+            if not expire_due(now=now, slot_id=slot_id, listing_id=None if slot_id else listing.id):
                 raise
-            if booking in db.session:
-                db.session.expunge(booking)
-            make_transient(booking)  # rolled back with the savepoint: insert it afresh
-            booking.id = None
+            _hold_and_take(booking, user, seats_held)
+    except DomainError:
+        _discard(booking)  # sold out or not enough hours: no booking row is left behind
+        raise
     if booking.status == S.PENDING_PAYMENT.value:
         create_payment(booking)  # the resident is told once Stripe confirms the payment
     else:
@@ -156,18 +197,51 @@ def book(user: User, listing: Listing, *, slot: Slot | None = None, quantity: in
     return booking, True
 
 
-def _insert_and_take(booking: Booking, user: User, listing_id: int, slot_id: int | None, quantity: int,
-                     seats_held: bool) -> None:
-    """Booking row, hours hold and seats in one savepoint: all or nothing."""
-    with db.session.begin_nested():
-        db.session.add(booking)
-        db.session.flush()
-        if booking.payment_method == M.HOURS.value:
-            # Hours are held at booking and settled at check-in (see docs/bookings-payments.md).
+def _insert_booking(values: dict) -> Booking | None:
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING the row: None when a unique
+    constraint (idempotency key, occurrence lock) refused it. No savepoint needed:
+    nothing fails, so the transaction stays usable."""
+    dialect = db.session.connection().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # another database: a savepoint, and the unique constraint decides
+        booking = Booking(**values)
+        try:
+            with db.session.begin_nested():
+                db.session.add(booking)
+        except IntegrityError:
+            return None
+        return booking
+    stmt = insert(Booking).values(**values).on_conflict_do_nothing().returning(Booking)
+    return db.session.scalars(stmt).first()
+
+
+def _hold_and_take(booking: Booking, user: User, seats_held: bool) -> None:
+    """Hours hold (if paid in hours) and seats, after the booking row so the slot's
+    row lock is held for as short a time as possible."""
+    if booking.payment_method == M.HOURS.value:
+        # The ledger may write (open the resident's account) before it refuses,
+        # so hours bookings keep a savepoint around hold + seats: all or nothing.
+        # Hours are held at booking and settled at check-in (see docs/bookings-payments.md).
+        with db.session.begin_nested():
             inv.timebank().place_hold(user, booking.amount_minutes, inv.booking_reference(booking))
-        # Last, so the slot's row lock is held for as short a time as possible.
-        if not seats_held and not inv.take(listing_id, slot_id, quantity):
-            raise SoldOut(_("Sold out: there are not enough places left."))
+            _take(booking, seats_held)
+    else:
+        _take(booking, seats_held)
+
+
+def _take(booking: Booking, seats_held: bool) -> None:
+    if not seats_held and not inv.take(booking.listing_id, booking.slot_id, booking.quantity):
+        raise SoldOut(_("Sold out: there are not enough places left."))
+
+
+def _discard(booking: Booking) -> None:
+    """Delete a booking inserted by this transaction that could not get its seats or hours."""
+    db.session.execute(delete(Booking).where(Booking.id == booking.id),
+                       execution_options={"synchronize_session": False})
+    db.session.expunge(booking)
 
 
 def create_payment(booking: Booking) -> Payment:
