@@ -124,6 +124,60 @@ def run_workers(app, account_ids: list[int], workers: int, per_worker: int, seed
     return totals
 
 
+def _process_worker(url, account_ids, n, per_worker, seed_value, barrier, results):
+    """One worker process with its own app and connection, like a gunicorn worker."""
+    from marketplace.extensions import db
+    from marketplace.timebank import services
+    from marketplace.timebank.errors import InsufficientHours
+
+    app = build_app(url)
+    rng = random.Random(seed_value + n)
+    done = {"committed": 0, "refused": 0, "failed": 0}
+    with app.app_context():
+        db.session.execute(db.text("SELECT 1"))  # connect before the clock starts
+        db.session.rollback()
+        barrier.wait()
+        for _i in range(per_worker):
+            src, dst = rng.sample(account_ids, 2)
+            minutes = rng.randint(1, 180)
+
+            def work(src=src, dst=dst, minutes=minutes):
+                return services.transfer_hours(src, dst, minutes, reason="gift", reference="bench")
+            try:
+                services.run_in_transaction(work)
+                done["committed"] += 1
+            except InsufficientHours:
+                done["refused"] += 1
+            except Exception:
+                done["failed"] += 1
+        db.session.remove()
+    results.put(done)
+
+
+def run_processes(url: str, account_ids: list[int], workers: int, per_worker: int, seed_value: int) -> dict:
+    """The same load from separate processes: no shared GIL, as in production."""
+    import multiprocessing
+
+    context = multiprocessing.get_context("fork")
+    barrier = context.Barrier(workers + 1)
+    results = context.Queue()
+    processes = [context.Process(target=_process_worker,
+                                 args=(url, account_ids, n, per_worker, seed_value, barrier, results))
+                 for n in range(workers)]
+    for process in processes:
+        process.start()
+    barrier.wait()
+    started = time.perf_counter()
+    totals = {"committed": 0, "refused": 0, "failed": 0}
+    for _ in processes:
+        for key, value in results.get().items():
+            totals[key] += value
+    totals["seconds"] = time.perf_counter() - started
+    for process in processes:
+        process.join()
+    return totals
+
+
 def bulk_append(app, n_entries: int, seed_value: int) -> float:
     """Append n_entries (two per transfer) with a valid chain and balances, by COPY."""
     from sqlalchemy import select
@@ -200,6 +254,8 @@ def main(argv=None) -> dict:
     parser.add_argument("--bulk-entries", type=int, default=0,
                         help="also append this many entries by COPY and time the check over everything")
     parser.add_argument("--seed", type=int, default=42)
+    parser.add_argument("--mode", choices=("thread", "process"), default="thread",
+                        help="threads in one process (default) or separate processes, like gunicorn workers")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
@@ -210,12 +266,19 @@ def main(argv=None) -> dict:
     try:
         app = build_app(url)
         account_ids = seed(app, args.accounts, 20 * 60)
-        run = run_workers(app, account_ids, args.workers, args.transfers, args.seed)
+        if args.mode == "process":
+            with app.app_context():
+                from marketplace.extensions import db
+
+                db.engine.dispose()  # forked children must not share the parent's connections
+            run = run_processes(url, account_ids, args.workers, args.transfers, args.seed)
+        else:
+            run = run_workers(app, account_ids, args.workers, args.transfers, args.seed)
         print(f"{run['committed']} transfers committed, {run['refused']} refused below floor, "
               f"{run['failed']} failed, in {run['seconds']:.2f} s", flush=True)
         report = timed_check(app)
         result = {
-            "workers": args.workers, "attempted": args.workers * args.transfers, **run,
+            "workers": args.workers, "mode": args.mode, "attempted": args.workers * args.transfers, **run,
             "transfers_per_s": round(run["committed"] / run["seconds"], 1),
             "entries": report.counts.get("entries", 0), "check_s": round(report.seconds, 3),
             "violations": report.violations,
