@@ -4,15 +4,20 @@
 after commit. With MAIL_SERVER set it goes over SMTP; otherwise it is written
 to the application log and stays readable in the outbox (so `make run` works
 offline and a developer can follow a password-reset link).
+
+Delivery after commit uses the text it already has in memory and marks the row
+sent with one autocommitted UPDATE by id (no SELECT, no second transaction on
+the request's session). Failures stay unsent for `flask mail deliver`.
 """
 from __future__ import annotations
 
 import logging
 import smtplib
 from email.message import EmailMessage as MimeMessage
+from types import SimpleNamespace
 
 from flask import current_app
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from models import EmailMessage, utcnow
 
@@ -27,8 +32,31 @@ def queue_email(recipient: str, subject: str, body: str) -> EmailMessage:
     db.session.add(message)
     db.session.flush()
     message_id = message.id
-    on_commit(lambda: deliver([message_id]))
+    on_commit(lambda: _deliver_one(message_id, recipient, subject, body))
     return message
+
+
+def _send(config, message) -> str:
+    """Send one message (anything with recipient, subject, body); returns the transport."""
+    if config.get("MAIL_SERVER"):
+        _send_smtp(config, message)
+        return "smtp"
+    log.info("email to %s: %s\n%s", message.recipient, message.subject, message.body)
+    return "log"
+
+
+def _deliver_one(message_id: int, recipient: str, subject: str, body: str) -> None:
+    """After commit: send a just-queued message and record the outcome with one
+    autocommitted UPDATE (a failure is recorded and left for `flask mail deliver`)."""
+    message = SimpleNamespace(recipient=recipient, subject=subject, body=body)
+    try:
+        values = {"transport": _send(current_app.config, message), "sent_at": utcnow(), "error": None}
+    except (OSError, smtplib.SMTPException) as exc:
+        log.warning("email %s not sent: %s", message_id, exc)
+        values = {"error": str(exc)[:500]}
+    with db.engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(update(EmailMessage).where(EmailMessage.id == message_id, EmailMessage.sent_at.is_(None))
+                     .values(**values))
 
 
 def _send_smtp(config, message: EmailMessage) -> None:
@@ -54,12 +82,7 @@ def deliver(ids: list[int] | None = None) -> int:
     sent = 0
     for message in db.session.scalars(query).all():
         try:
-            if config.get("MAIL_SERVER"):
-                _send_smtp(config, message)
-                message.transport = "smtp"
-            else:
-                log.info("email to %s: %s\n%s", message.recipient, message.subject, message.body)
-                message.transport = "log"
+            message.transport = _send(config, message)
             message.sent_at = utcnow()
             message.error = None
             sent += 1
