@@ -51,7 +51,10 @@ def register_template_helpers(app) -> None:
     app.jinja_env.filters["markdown"] = render_markdown
     app.jinja_env.filters["money"] = money
     app.jinja_env.filters["hours"] = hours
-    app.jinja_env.filters["datetime"] = lambda value, fmt="medium": format_datetime(value, fmt) if value else ""
+    # Day, date and 24-hour time without seconds, with month names in the visitor's language.
+    app.jinja_env.filters["datetime"] = (
+        lambda value, fmt="EEE d MMM yyyy, HH:mm": format_datetime(value, fmt) if value else ""
+    )
     app.jinja_env.globals.update(
         perm=permissions,
         LANGUAGE_NAMES=LANGUAGE_NAMES,
