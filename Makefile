@@ -37,6 +37,7 @@ chromium:
 run: install translations
 	$(FLASK) db upgrade
 	$(FLASK) demo load
+	$(FLASK) search sync
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: install-dev translations chromium
