@@ -1,18 +1,28 @@
 """Booking throughput and the no-overbooking invariant on PostgreSQL.
 
     python -m benchmarks.bookings [--clients 8] [--attempts 400] [--slots 20] [--capacity 150]
+                                  [--mode process|thread]
 
 Creates a scratch database (commons_bench_<random>) on the server at
 $BENCH_DATABASE_URL (default postgresql://postgres@127.0.0.1:5432/postgres),
 builds the schema, adds published events with `--slots` dates of `--capacity`
-seats, then runs `--clients` threads, each with its own app context, session
+seats, then runs `--clients` clients (processes by default, so the GIL does not
+cap the run at one core; or threads), each with its own app context, session
 and connection, each making `--attempts` free bookings of one seat at random
-dates through the real service (`book_slot`: validation, lazy expiry, the
-conditional UPDATE, the notification and its email row), one transaction per
-booking. Total attempts exceed total seats, so dates sell out during the run
-and "sold out" answers are part of the mix. Afterwards it counts, per date,
-the seats held by bookings: `overbooked` is the number of dates where that
-exceeds capacity or disagrees with `slots.reserved` (must be 0).
+dates. Each attempt does what `POST /api/v1/bookings` does after parsing the
+request: load the user (as the login loader does on every request: users +
+user_roles), load listing + pact + author + slot + policy
+(`services.booking_target`), check `permissions.can_see_booking_listing`, call
+`services.book` with a fresh idempotency key (validation, INSERT ... ON
+CONFLICT, the conditional UPDATE, lazy expiry when seats run short, the
+notification and its email row), then `tx.commit()` (one commit), whose
+after-commit callback delivers the email (log transport) and marks it sent.
+Only HTTP parsing and JSON rendering are left out.
+
+Total attempts exceed total seats, so dates sell out during the run and "sold
+out" answers are part of the mix. Afterwards it counts, per date, the seats
+held by bookings: `overbooked` is the number of dates where that exceeds
+capacity or disagrees with `slots.reserved` (must be 0).
 The database is dropped at the end (unless --keep). The LAST line printed is
 the JSON result.
 """
@@ -25,6 +35,7 @@ import logging
 import os
 import random
 import secrets
+import sys
 import tempfile
 import threading
 import time
@@ -65,7 +76,7 @@ def build_app(url: str, clients: int):
                        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": clients + 2, "max_overflow": 2}})
 
 
-def seed(app, clients: int, slots: int, capacity: int) -> tuple[list[int], list[int]]:
+def seed(app, clients: int, slots: int, capacity: int) -> tuple[list[tuple[int, int]], list[int]]:
     import models
     from marketplace.extensions import db
     from models import (
@@ -91,7 +102,7 @@ def seed(app, clients: int, slots: int, capacity: int) -> tuple[list[int], list[
                     start_date=today - dt.timedelta(days=1), end_date=today + dt.timedelta(days=365))
         pact.groups.append(group)
         db.session.add_all([group, commons, pact])
-        slot_ids = []
+        targets = []
         per_listing = 5
         for n in range(0, slots, per_listing):
             listing = Listing(kind=ListingKind.EVENT.value, title=f"Bench event {n}", category="workshop",
@@ -106,31 +117,31 @@ def seed(app, clients: int, slots: int, capacity: int) -> tuple[list[int], list[
                             capacity=capacity, reserved=0)
                 db.session.add(slot)
                 db.session.flush()
-                slot_ids.append(slot.id)
+                targets.append((listing.id, slot.id))
         users = [User(email=f"bench{i}@example.org", display_name=f"Bench {i}", password_hash="x")
                  for i in range(clients)]
         db.session.add_all(users)
         db.session.commit()
-        return slot_ids, [u.id for u in users]
+        return targets, [u.id for u in users]
 
 
-def _client_process(url: str, clients: int, user_id: int, seed_value: int, slot_ids, attempts: int,
+def _client_process(url: str, clients: int, user_id: int, seed_value: int, targets, attempts: int,
                     barrier, results) -> None:
     """One client in its own process (its own interpreter, app, session and connection)."""
     logging.disable(logging.INFO)
     app = build_app(url, 1)
-    counts = run_clients(app, slot_ids, [user_id], attempts, seed_base=seed_value, outer_barrier=barrier)
+    counts = run_clients(app, targets, [user_id], attempts, seed_base=seed_value, outer_barrier=barrier)
     results.put(counts)
 
 
-def run_processes(url: str, slot_ids: list[int], user_ids: list[int], attempts: int) -> dict:
+def run_processes(url: str, targets: list[tuple[int, int]], user_ids: list[int], attempts: int) -> dict:
     """Clients as processes, so Python's GIL does not cap a 2-core machine at one core."""
     import multiprocessing
 
     ctx = multiprocessing.get_context("fork")
     barrier = ctx.Barrier(len(user_ids) + 1)
     results = ctx.Queue()
-    procs = [ctx.Process(target=_client_process, args=(url, len(user_ids), uid, i, slot_ids, attempts, barrier,
+    procs = [ctx.Process(target=_client_process, args=(url, len(user_ids), uid, i, targets, attempts, barrier,
                                                         results)) for i, uid in enumerate(user_ids)]
     for proc in procs:
         proc.start()
@@ -145,13 +156,14 @@ def run_processes(url: str, slot_ids: list[int], user_ids: list[int], attempts: 
     return total
 
 
-def run_clients(app, slot_ids: list[int], user_ids: list[int], attempts: int, *, seed_base: int = 0,
+def run_clients(app, targets: list[tuple[int, int]], user_ids: list[int], attempts: int, *, seed_base: int = 0,
                 outer_barrier=None) -> dict:
+    from marketplace import permissions
     from marketplace.bookings import services
     from marketplace.bookings.errors import SoldOut
     from marketplace.extensions import db
     from marketplace.tx import commit, rollback
-    from models import Slot, User
+    from models import User
 
     counts = {"confirmed": 0, "sold_out": 0, "errors": 0}
     lock = threading.Lock()
@@ -165,16 +177,25 @@ def run_clients(app, slot_ids: list[int], user_ids: list[int], attempts: int, *,
             barrier.wait()
             for _ in range(attempts):
                 try:
-                    user = db.session.get(User, user_id)
-                    services.book_slot(user, db.session.get(Slot, rng.choice(slot_ids)))
+                    user = db.session.get(User, user_id)  # the login loader (users + user_roles)
+                    listing_id, slot_id = rng.choice(targets)
+                    listing, slot, policy = services.booking_target(listing_id, slot_id)
+                    if listing is None or slot is None or not permissions.can_see_booking_listing(user, listing):
+                        raise LookupError("benchmark listing not visible")
+                    booking, created = services.book(user, listing, slot=slot, quantity=1,
+                                                     idempotency_key=secrets.token_hex(12), policy=policy)
                     commit()
+                    if not created or booking.status != "confirmed":
+                        raise RuntimeError(f"unexpected booking {booking!r}")
                     mine["confirmed"] += 1
                 except SoldOut:
                     rollback()
                     mine["sold_out"] += 1
-                except Exception:
+                except Exception as exc:  # counted in the result; the first few are shown
                     rollback()
                     mine["errors"] += 1
+                    if mine["errors"] <= 3:
+                        print(f"booking error: {exc!r}", file=sys.stderr)
                 db.session.expire_all()
             db.session.remove()
         with lock:
@@ -229,15 +250,15 @@ def main() -> None:
     name, url = create_database(server)
     try:
         app = build_app(url, args.clients)
-        slot_ids, user_ids = seed(app, args.clients, args.slots, args.capacity)
+        targets, user_ids = seed(app, args.clients, args.slots, args.capacity)
         if args.mode == "process":
             with app.app_context():
                 from marketplace.extensions import db
 
                 db.engine.dispose()  # no connection may cross the fork
-            counts = run_processes(url, slot_ids, user_ids, args.attempts)
+            counts = run_processes(url, targets, user_ids, args.attempts)
         else:
-            counts = run_clients(app, slot_ids, user_ids, args.attempts)
+            counts = run_clients(app, targets, user_ids, args.attempts)
         overbooked, seats = count_overbooked(app)
         with app.app_context():
             from marketplace.extensions import db

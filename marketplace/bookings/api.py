@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from marshmallow import ValidationError
 
-from models import Booking, Listing, Slot
+from models import Booking
 from models.errors import NotFound, ValidationFailed
 
 from .. import permissions
@@ -74,14 +74,14 @@ def create_booking():
         data = BookingCreateSchema().load(request.get_json(silent=True) or {})
     except ValidationError as exc:
         raise ValidationFailed(fields=exc.normalized_messages()) from None
-    listing = db.session.get(Listing, data["listing_id"])
+    # Listing, pact, author, slot and booking policy in one query.
+    listing, slot, policy = services.booking_target(data["listing_id"], data["slot_id"] or None)
     if listing is None or not permissions.can_see_booking_listing(current_user, listing):
         raise NotFound(_("No such listing."))
-    slot = db.session.get(Slot, data["slot_id"]) if data["slot_id"] else None
     if data["slot_id"] and slot is None:
         raise ValidationFailed(fields={"slot_id": [_("No such date.")]})
     booking, created = services.book(current_user, listing, slot=slot, quantity=data["quantity"],
-                                     method=data["payment_method"], idempotency_key=key)
+                                     method=data["payment_method"], idempotency_key=key, policy=policy)
     commit()
     body = {}
     if booking.status == "pending_payment" and booking.payment and booking.payment.status == "pending":
