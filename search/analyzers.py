@@ -39,19 +39,37 @@ _SPECIAL = {
     "ł": "l", "Ł": "L", "đ": "d", "Đ": "D", "ø": "o", "Ø": "O", "ß": "ss", "æ": "ae",
     "Æ": "AE", "œ": "oe", "Œ": "OE", "ı": "i", "ħ": "h", "Ħ": "H", "þ": "th", "ð": "d",
 }
-_SPECIAL_TABLE = str.maketrans(_SPECIAL)
 
 WORD_RE = re.compile(r"\w+")
 _MARK_RE = re.compile(r"^\x01([a-z]{2})\x01")
 
 
+class _FoldTable(dict):
+    """str.translate table filled on first sight of each non-ASCII character:
+    its NFKD decomposition without combining marks, or a special letter's
+    replacement. One C-level translate per string instead of a Python loop
+    over its characters."""
+
+    def __missing__(self, code: int) -> str:
+        char = chr(code)
+        if char in _SPECIAL:
+            folded = _SPECIAL[char]
+        else:
+            decomposed = unicodedata.normalize("NFKD", char)
+            folded = "".join(c for c in decomposed if not unicodedata.combining(c))
+        self[code] = folded
+        return folded
+
+
+_FOLD_TABLE = _FoldTable()
+
+
 def fold(text: str) -> str:
     """Lower case without accents or special letters: 'Piață Łódź' -> 'piata lodz'."""
-    text = text.lower().translate(_SPECIAL_TABLE)
+    text = text.lower()
     if text.isascii():
         return text
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
+    return text.translate(_FOLD_TABLE)
 
 
 @lru_cache(maxsize=200_000)
@@ -73,6 +91,10 @@ _SIGNAL_WORDS = {
     "hu": frozenset("es az egy hogy nem van meg is a kozossegi minden vagy mint".split()),
     "pl": frozenset("i w z na sie do nie jest dla oraz ze przez od po".split()),
 }
+_SIGNAL_LANG: dict[str, tuple[str, ...]] = {}
+for _lang, _words in _SIGNAL_WORDS.items():
+    for _word in _words:
+        _SIGNAL_LANG[_word] = (*_SIGNAL_LANG.get(_word, ()), _lang)
 _SIGNAL_LETTERS = {
     "ro": "ăâîșşțţ",
     "hu": "őűöüáéíóú",
@@ -93,10 +115,11 @@ def detect_language(text: str) -> str:
     for lang, letters in _SIGNAL_LETTERS.items():
         scores[lang] += 3 * sum(lowered.count(ch) for ch in letters)
     # Hungarian and Polish share ó; Romanian î/â are Romanian only.
-    for word in WORD_RE.findall(fold(sample)):
-        for lang, words in _SIGNAL_WORDS.items():
-            if word in words:
-                scores[lang] += 2
+    for word in WORD_RE.findall(lowered):
+        lang = _SIGNAL_LANG.get(fold_word(word))
+        if lang is not None:
+            for one in lang:
+                scores[one] += 2
     best = max(scores, key=scores.get)
     return best if scores[best] > 0 else NO_LANGUAGE
 

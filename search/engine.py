@@ -16,10 +16,12 @@ from dataclasses import dataclass
 
 from whoosh import index as windex
 
+from .docsets import PostingCache
 from .schema import SCHEMA_VERSION, build_schema
 
 FACET_FIELDS = ("kind", "category", "district", "group", "pricing")
 NUMERIC_COLUMNS = ("next_at", "published", "price", "end_day", "has_geo", "lat", "lon")
+LENGTH_FIELDS = ("body",)  # field lengths (BM25F), read once per segment like the columns
 EPOCH = dt.date(1970, 1, 1)
 VERSION_FILE = "commons-schema-version"
 
@@ -70,6 +72,7 @@ class IndexHandle:
         self._columns: dict[str, list] = {}
         self._columns_gen = None
         self._expired: tuple | None = None
+        self.postings = PostingCache()
 
     def searcher(self):
         """The shared searcher, refreshed if a writer committed since (cheap check)."""
@@ -96,6 +99,7 @@ class IndexHandle:
             self._columns = {}
             self._columns_gen = None
             self._expired = None
+        self.postings.clear()
 
     def columns(self, searcher) -> dict[str, list]:
         """Global docnum -> value lists for every facet and numeric column."""
@@ -103,7 +107,8 @@ class IndexHandle:
             gen = (searcher.ixreader.generation(), id(searcher))
             if self._columns_gen == gen:
                 return self._columns
-            merged: dict[str, list] = {name: [] for name in FACET_FIELDS + NUMERIC_COLUMNS}
+            merged: dict[str, list] = {name: [] for name in
+                                       FACET_FIELDS + NUMERIC_COLUMNS + tuple(f"_len_{f}" for f in LENGTH_FIELDS)}
             live = set()
             for sub, _offset in searcher.subsearchers or [(searcher, 0)]:
                 reader = sub.reader()
@@ -141,6 +146,8 @@ class IndexHandle:
                 values[name] = list(reader.column_reader(name))
             else:
                 values[name] = [0] * count
+        for name in LENGTH_FIELDS:
+            values[f"_len_{name}"] = [reader.doc_field_length(d, name, 1) for d in range(count)]
         return values
 
     def expired(self, searcher, today: dt.date) -> set[int]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from whoosh import query as wq
 
+from . import docsets
 from .analyzers import WORD_RE, fold, query_variants
 from .engine import EPOCH, IndexHandle
 from .query import TEXT_FIELDS, ParsedQuery, clean, parse, text_query
@@ -177,14 +178,27 @@ def _sort_key(params: SearchParams, columns, now_minutes: int):
     return lambda d: (_distance(columns, d, lat, lon), d)
 
 
+def _match(handle: IndexHandle, searcher, base, filters, mask):
+    """Matching docnums (ascending) and, for the fast path, per-segment scoring data.
+
+    The fast path (docsets.py: cached postings as sets) covers words, OR, NOT
+    and every filter; phrases and prefixes go through Whoosh's matchers.
+    """
+    try:
+        return docsets.match(handle.postings, searcher, base, filters, mask), True
+    except docsets.Unsupported:
+        q = _combine(base, filters)
+        return ([d for d in searcher.docs_for_query(q) if d not in mask], None), False
+
+
 def _execute(handle: IndexHandle, searcher, base, params: SearchParams, today: dt.date) -> SearchResult:
     columns = handle.columns(searcher)
     mask = handle.expired(searcher, today)
-    q = _combine(base, filter_queries(params))
+    filters = filter_queries(params)
     offset = (params.page - 1) * params.per_page
     result = SearchResult(page=params.page, per_page=params.per_page)
     geo = params.near is not None and params.within_km
-    docs = [d for d in searcher.docs_for_query(q) if d not in mask]
+    (docs, scoring), fast = _match(handle, searcher, base, filters, mask)
     if geo:
         docs = _within(columns, docs, params.near[0], params.near[1], params.within_km)
     result.total = len(docs)
@@ -192,13 +206,17 @@ def _execute(handle: IndexHandle, searcher, base, params: SearchParams, today: d
         result.facets = facet_counts(columns, docs)
     if not docs:
         return result
+    limit = offset + params.per_page
     if params.sort == "relevance" and base is not None:
-        limit = offset + params.per_page
-        allowed = set(docs) if geo else None
-        hits = searcher.search(q, limit=limit, mask=mask or None, filter=allowed, terms=False)
-        page = [(hit.docnum, hit.score) for hit in hits[offset:limit]]
+        if fast:
+            best = docsets.top_scored(searcher, scoring, docs, columns["_len_body"], limit)
+            page = best[offset:limit]
+        else:
+            q = _combine(base, filters)
+            allowed = set(docs) if geo else None
+            hits = searcher.search(q, limit=limit, mask=mask or None, filter=allowed, terms=False)
+            page = [(hit.docnum, hit.score) for hit in hits[offset:limit]]
     else:
-        limit = offset + params.per_page
         now = params.now or dt.datetime.now(dt.UTC)
         key = _sort_key(params, columns, int(now.timestamp() // 60)) if params.sort != "relevance" \
             else (lambda d: (-columns["published"][d], d))
