@@ -140,14 +140,14 @@ def people(browser):
 
 
 def axe_violations(browser, page, path):
-    """Serious and critical axe violations of `path`, seen with `page`'s cookies (so as the
+    """Serious and critical axe violations of `path` (or a full URL), seen with `page`'s cookies (so as the
     same person). axe is injected, so this context relaxes the CSP for the check only."""
     from axe_playwright_python.sync_playwright import Axe
 
     context = browser.new_context(bypass_csp=True, locale="en-GB", storage_state=page.context.storage_state())
     try:
         checked = context.new_page()
-        checked.goto("/".join(page.url.split("/", 3)[:3]) + path)
+        checked.goto(path if path.startswith("http") else "/".join(page.url.split("/", 3)[:3]) + path)
         results = Axe().run(checked)
     finally:
         context.close()
