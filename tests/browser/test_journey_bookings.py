@@ -97,6 +97,7 @@ def test_free_booking_cancel_waitlist_offer_check_in_and_export(live_server, bro
     # --- The date is full: another resident joins the waiting list. ---
     waiter.goto(listing_url)
     assert "0 / 1" in waiter.locator("table").inner_text()
+    axe.append(axe_violations(browser, waiter, listing_url))  # booking box with the waiting list
     waiter.get_by_role("button", name=re.compile("^Wait for ")).click()
     assert "You are on the waiting list" in _flash(waiter)
     assert "Position 1 in line" in waiter.locator("main").inner_text()
@@ -115,6 +116,7 @@ def test_free_booking_cancel_waitlist_offer_check_in_and_export(live_server, bro
     assert "A place is free for you until" in offer.inner_text()
     offer.get_by_role("button", name="Take the place").click()
     assert "Confirmed" in _status(waiter)
+    axe.append(axe_violations(browser, waiter, waiter.url))  # the booking page
     assert "Confirmed" in _my_bookings_row(waiter, WORKSHOP).inner_text()
 
     # --- The group checks the person in and exports the list. ---

@@ -101,6 +101,7 @@ def test_pact_event_reports_appeal_restore(live_server, browser, people):
     moderator.get_by_role("link", name=re.compile("^Pacts to review")).click()
     moderator.get_by_role("link", name=PACT).click()
     assert moderator.get_by_role("heading", level=1).inner_text() == PACT
+    axe.append(axe_violations(browser, moderator, f"/pacts/{pact_id}"))  # with the decision forms
     moderator.get_by_role("button", name="Start the review").click()
     assert "Decision saved: Start the review." in _flash(moderator)
     # Bad input: rejecting without reasons is refused, and nothing changes.
