@@ -15,15 +15,18 @@ segment is read again; deletions are applied at query time from the segment
 reader's deleted set. Everything is evaluated per segment; only the small
 result is moved to global document numbers.
 
-Supported query shapes are what query.py builds for words: Term, Or, And,
-AndNot, Every, NullQuery, plus any filter query. Phrases and prefixes raise
-Unsupported and the caller falls back to Whoosh's matchers.
+Supported query shapes are what query.py builds: Term, Prefix (expanded to
+its terms, each scored like a word), Phrase (every word, then the order
+checked on the stored text), Or, And, AndNot, Every, NullQuery, plus any
+filter query. Anything else raises Unsupported and the caller falls back to
+Whoosh's matchers.
 """
 from __future__ import annotations
 
 import heapq
 import threading
 from collections import OrderedDict
+from itertools import accumulate, repeat
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
@@ -57,14 +60,20 @@ def _read_postings(reader, fieldname: str, text) -> tuple[list[int], list[float]
         matcher = matcher.child  # deletions are applied by the caller
     ids: list[int] = []
     weights: list[float] = []
-    if isinstance(matcher, W3LeafMatcher):
-        # Whole blocks at a time (the block arrays are decoded in C and by
-        # one delta-decoding generator) instead of one Python call per posting.
+    if isinstance(matcher, W3LeafMatcher) and not matcher._byteids:
+        # Whole blocks at a time, decoded at C speed (unpickle, then the
+        # docnum deltas summed by itertools.accumulate), instead of one
+        # Python call per posting. Block layout: whoosh3.W3FieldWriter._write_block.
         while True:
-            matcher._read_ids()
-            matcher._read_weights()
-            ids.extend(matcher._ids)
-            weights.extend(matcher._weights)
+            matcher._read_data()
+            deltas, block_weights = matcher._data[0], matcher._data[1]
+            ids.extend(accumulate(deltas))
+            if block_weights is None:
+                weights.extend(repeat(1.0, len(deltas)))
+            elif isinstance(block_weights, float):
+                weights.extend(repeat(block_weights, len(deltas)))
+            else:
+                weights.extend(block_weights)
             if matcher._lastblock:
                 break
             matcher._goto(matcher._nextoffset)
@@ -74,6 +83,21 @@ def _read_postings(reader, fieldname: str, text) -> tuple[list[int], list[float]
         weights.append(matcher.weight())
         matcher.next()
     return ids, weights
+
+
+def contains_sequence(tokens: list[str], words: list[str]) -> bool:
+    """True if `words` occur one after the other somewhere in `tokens`."""
+    n = len(words)
+    first = words[0]
+    start = 0
+    while True:
+        try:
+            i = tokens.index(first, start)
+        except ValueError:
+            return False
+        if tokens[i:i + n] == words:
+            return True
+        start = i + 1
 
 
 class PostingCache:
@@ -179,16 +203,51 @@ class _Evaluator:
             if not positive:
                 return positive
             return set(positive).difference(self.docs(q.b))
+        if isinstance(q, wq.Prefix):
+            terms = self.prefix_terms(q)
+            return set().union(*(self.cache.term(self.leaf, q.fieldname, t).keys() for t in terms))
+        if isinstance(q, wq.Phrase):
+            return self.phrase_docs(q)
         if isinstance(q, wq.Every):
             return set(range(self.leaf.count))
         if q is wq.NullQuery:
             return frozenset()
         raise Unsupported(type(q).__name__)
 
+    def prefix_terms(self, q) -> list[str]:
+        return list(self.leaf.reader.expand_prefix(q.fieldname, q.text))
+
+    def phrase_docs(self, q) -> set[int]:
+        """Documents holding every word, then checked for the words in order in
+        the stored text, analysed again (the index keeps no positions: see schema.py)."""
+        words = list(q.words)
+        parts = sorted((self.cache.term(self.leaf, q.fieldname, w).keys() for w in words), key=len)
+        docs = parts[0]
+        for other in parts[1:]:
+            docs = docs & other
+        reader, deleted = self.leaf.reader, self.leaf.deleted
+        found = set()
+        for docnum in docs:
+            if docnum in deleted:
+                continue
+            text = reader.stored_fields(docnum).get(q.fieldname)
+            if text and contains_sequence([t.text for t in self.analyzer(q.fieldname)(text)], words):
+                found.add(docnum)
+        return found
+
+    def analyzer(self, fieldname: str):
+        return self.leaf.reader.schema[fieldname].analyzer
+
     def scored_terms(self, q, out: list) -> list:
         """(postings dict, fieldname, text, boost) of every positive term (what Whoosh scores)."""
         if isinstance(q, wq.Term):
             out.append((self.cache.term(self.leaf, q.fieldname, q.text), q.fieldname, q.text, q.boost))
+        elif isinstance(q, wq.Prefix):
+            for text in self.prefix_terms(q):
+                out.append((self.cache.term(self.leaf, q.fieldname, text), q.fieldname, text, q.boost))
+        elif isinstance(q, wq.Phrase):
+            for text in dict.fromkeys(q.words):
+                out.append((self.cache.term(self.leaf, q.fieldname, text), q.fieldname, text, q.boost))
         elif isinstance(q, (wq.Or, wq.And)):
             for sub in q.subqueries:
                 self.scored_terms(sub, out)
@@ -204,9 +263,9 @@ def check_supported(q, scored_field: str) -> None:
     elif isinstance(q, wq.AndNot):
         check_supported(q.a, scored_field)
         check_supported(q.b, scored_field)
-    elif isinstance(q, wq.Term):
+    elif isinstance(q, (wq.Term, wq.Prefix, wq.Phrase)):
         if q.fieldname != scored_field:
-            raise Unsupported(f"term in {q.fieldname}")
+            raise Unsupported(f"{type(q).__name__} in {q.fieldname}")
     elif not (isinstance(q, wq.Every) or q is wq.NullQuery):
         raise Unsupported(type(q).__name__)
 
