@@ -30,6 +30,8 @@ from .schema import SCHEMA_VERSION
 
 log = logging.getLogger(__name__)
 
+REBUILD_LIMIT_MB = 1024
+
 SessionFactory = Callable[[], Session]
 
 
@@ -117,7 +119,12 @@ def rebuild(session_factory: SessionFactory, path: str, procs: int = 1,
     if not index_exists(path) or schema_version(path) != SCHEMA_VERSION:
         create_index(path)
     ix = open_index(path)
-    options = {"limitmb": 256}
+    # Each process sorts its postings in memory up to this size before
+    # spilling sorted runs to disk and merging them back (one Python-level
+    # heap merge over every posting). Whoosh's estimate is ~170 bytes a
+    # posting, ~70 postings a listing: 1 GB keeps 50k listings per process
+    # in one run (no merge); real memory is about that, per process, at 100k.
+    options = {"limitmb": REBUILD_LIMIT_MB}
     if procs > 1:
         # One segment per process, not merged: merging them into one costs
         # more than indexing them did (measured: 10k listings 59 s merged vs
