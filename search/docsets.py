@@ -317,17 +317,20 @@ def top_scored(searcher, scoring, docs: list[int], lengths: list[int], limit: in
                 avgfl = searcher.avg_field_length(fieldname) or 1
                 prepared[(fieldname, text)] = (searcher.idf(fieldname, text) * boost, avgfl)
     for lo, hi, terms in bounds:
-        plan = [(postings, *prepared[(fieldname, text)]) for postings, fieldname, text, _boost in terms]
+        # bm25 = idf * tf * (K1 + 1) / (tf + K1 * ((1 - B) + B * fl / avgfl)), constants hoisted
+        plan = [(postings, idf * (K1 + 1), K1 * B / avgfl)
+                for postings, (idf, avgfl) in ((p, prepared[(f, t)]) for p, f, t, _b in terms)]
+        base = K1 * (1 - B)
         for d in docs:
             if d < lo or d >= hi:
                 continue
             local = d - lo
             fl = lengths[d]
             total = 0.0
-            for postings, idf, avgfl in plan:
+            for postings, idf1, per_length in plan:
                 tf = postings.get(local)
                 if tf:
-                    total += idf * (tf * (K1 + 1)) / (tf + K1 * ((1 - B) + B * fl / avgfl))
+                    total += idf1 * tf / (tf + base + per_length * fl)
             scores[d] = total
     return heapq.nsmallest(limit, scores.items(), key=lambda kv: (-kv[1], kv[0]))
 

@@ -14,6 +14,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from whoosh import query as wq
+from whoosh.support.levenshtein import distance
 
 from . import docsets
 from .analyzers import WORD_RE, fold, query_variants
@@ -243,11 +244,25 @@ def _query_terms(reader, q) -> set[str]:
     return terms
 
 
+def terms_within(reader, fieldname: str, text: str, maxdist: int, prefix: int) -> list[str]:
+    """Whoosh's IndexReader.terms_within (same Damerau-Levenshtein distance,
+    same prefix rule), minus the distance computation for words whose length
+    alone puts them out of reach (most of them): ~5x fewer distance calls."""
+    low, high = len(text) - maxdist, len(text) + maxdist
+    fieldobj = reader.schema[fieldname]
+    found = []
+    for btext in reader.expand_prefix(fieldname, text[:prefix]):
+        word = fieldobj.from_bytes(btext)
+        if low <= len(word) <= high and distance(word, text, limit=maxdist) <= maxdist:
+            found.append(word)
+    return found
+
+
 def _closest(reader, fieldname: str, word: str) -> str | None:
     """The most frequent indexed word within one or two edits of `word` (first two letters kept)."""
     maxdist = 1 if len(word) <= 5 else 2
     best, best_key = None, None
-    for candidate in reader.terms_within(fieldname, word, maxdist, prefix=2):
+    for candidate in terms_within(reader, fieldname, word, maxdist, prefix=2):
         if candidate == word:
             continue
         key = (-reader.doc_frequency(fieldname, candidate), candidate)
@@ -283,7 +298,7 @@ def _fuzzy_candidates(reader):
         found = []
         for variant in query_variants(word)[:2]:
             if len(variant) > 3:  # the automaton needs more letters than the fixed prefix
-                found.extend(reader.terms_within("body", variant, maxdist, prefix=2))
+                found.extend(terms_within(reader, "body", variant, maxdist, prefix=2))
         found = sorted(set(found), key=lambda t: -reader.doc_frequency("body", t))
         return found[:8]
     return candidates
