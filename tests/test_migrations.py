@@ -8,6 +8,7 @@ from sqlalchemy import create_engine, inspect
 
 import models
 from marketplace import create_app
+from marketplace.extensions import db
 from tests.conftest import TEST_CONFIG, truncate_all
 
 
@@ -45,6 +46,8 @@ def test_upgrade_yields_the_models_schema_and_downgrade_works(database_url, tmp_
         assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
         engine.dispose()
     finally:
+        with app.app_context():
+            db.engine.dispose()  # close pooled connections now, not at garbage collection
         # Leave the schema the other tests expect.
         engine = create_engine(url)
         models.Base.metadata.create_all(engine)
