@@ -124,3 +124,18 @@ def test_changes_are_seen_through_the_cache(handle, monkeypatch):
     assert everything.total == 180 - 1 + 1 - 1  # 180 added, 5 and 1 deleted, 500 added
     for params in QUERIES:
         assert _answer(handle, params) == _whoosh_answer(handle, params, monkeypatch)
+
+
+def test_phrases_are_checked_on_the_stored_text_in_every_segment(handle):
+    searcher = handle.searcher()
+    expected = set()
+    for docnum in searcher.docs_for_query(Term("body", "gradina")):
+        words = searcher.stored_fields(docnum)["body"].split("\x01")[-1].lower().split()
+        if any(words[i:i + 2] == ["gradina", "piata"] for i in range(len(words))):
+            expected.add(int(searcher.stored_fields(docnum)["id"]))
+    assert expected
+    result = search(handle, SearchParams(q='"gradina piata"', per_page=50))
+    assert {hit.id for hit in result.hits} == expected
+    assert result.total == len(expected)
+    reverse = search(handle, SearchParams(q='"piata gradina"', per_page=50))
+    assert {hit.id for hit in reverse.hits} != expected or not reverse.total
