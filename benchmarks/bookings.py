@@ -268,7 +268,8 @@ def main() -> None:
         if not args.keep:
             drop_database(server, name)
     result = {
-        "benchmark": "bookings", "mode": args.mode, "clients": args.clients, "attempts": args.clients * args.attempts,
+        "benchmark": "bookings", "mail_delivery": os.environ.get("MAIL_DELIVERY", "inline"),
+        "mode": args.mode, "clients": args.clients, "attempts": args.clients * args.attempts,
         "seats_total": args.slots * args.capacity, "confirmed": counts["confirmed"], "sold_out": counts["sold_out"],
         "errors": counts["errors"], "seconds": round(counts["seconds"], 3),
         "bookings_per_s": round(counts["confirmed"] / counts["seconds"], 1),

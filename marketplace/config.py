@@ -33,6 +33,13 @@ def _int(env: dict, name: str, default: int) -> int:
         raise ConfigError(f"{name} must be an integer, got {raw!r}") from exc
 
 
+def _choice(env: dict, name: str, allowed: tuple[str, ...], default: str) -> str:
+    value = env.get(name) or default
+    if value not in allowed:
+        raise ConfigError(f"{name} must be one of {', '.join(allowed)}, not {value!r}")
+    return value
+
+
 def _instance_secret(instance_path: Path) -> str:
     path = instance_path / "secret_key"
     if path.exists():
@@ -88,6 +95,7 @@ def build_config(instance_path: str | os.PathLike, env: dict | None = None) -> d
         "MAIL_USERNAME": env.get("MAIL_USERNAME") or None,
         "MAIL_PASSWORD": env.get("MAIL_PASSWORD") or None,
         "MAIL_USE_TLS": _bool(env.get("MAIL_USE_TLS"), True),
+        "MAIL_DELIVERY": _choice(env, "MAIL_DELIVERY", ("inline", "worker"), "inline"),
         "MAIL_DEFAULT_SENDER": env.get("MAIL_DEFAULT_SENDER", "Commons Market <no-reply@localhost>"),
         "DEFAULT_LOCALE": default_locale,
         "BABEL_DEFAULT_LOCALE": default_locale,

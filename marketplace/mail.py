@@ -5,6 +5,10 @@ after commit. With MAIL_SERVER set it goes over SMTP; otherwise it is written
 to the application log and stays readable in the outbox (so `make run` works
 offline and a developer can follow a password-reset link).
 
+With MAIL_DELIVERY=worker nothing is sent from the request: a separate
+process (`flask mail deliver`, from cron or a loop) drains the outbox, which
+takes the SMTP round trip and the bookkeeping off the web workers.
+
 Delivery after commit uses the text it already has in memory and marks the row
 sent with one autocommitted UPDATE by id (no SELECT, no second transaction on
 the request's session). Failures stay unsent for `flask mail deliver`.
@@ -32,7 +36,8 @@ def queue_email(recipient: str, subject: str, body: str) -> EmailMessage:
     db.session.add(message)
     db.session.flush()
     message_id = message.id
-    on_commit(lambda: _deliver_one(message_id, recipient, subject, body))
+    if current_app.config.get("MAIL_DELIVERY", "inline") == "inline":
+        on_commit(lambda: _deliver_one(message_id, recipient, subject, body))
     return message
 
 

@@ -110,3 +110,28 @@ def test_make_run_cli_path_on_an_empty_database(make_app, tmp_path):
     assert again.exit_code == 0 and "nothing to add" in again.output.lower()
     with app.app_context():
         assert _snapshot() == before
+
+
+def test_worker_mail_delivery_leaves_mail_for_the_deliver_command(make_app):
+    from marketplace.extensions import db as _db
+    from models import EmailMessage
+    from tests.factories import make_user
+
+    app = make_app(MAIL_DELIVERY="worker")
+    with app.app_context():
+        make_user("queued@example.org")
+        _db.session.commit()
+    app.test_client().post("/password/forgot", data={"email": "queued@example.org"})
+    with app.app_context():
+        message = _db.session.scalar(select(EmailMessage).where(EmailMessage.recipient == "queued@example.org"))
+        assert message is not None and message.sent_at is None
+    result = app.test_cli_runner().invoke(args=["mail", "deliver"])
+    assert "Delivered 1 message(s)." in result.output
+    with app.app_context():
+        message = _db.session.scalar(select(EmailMessage).where(EmailMessage.recipient == "queued@example.org"))
+        assert message.sent_at is not None and message.transport == "log"
+
+
+def test_mail_delivery_setting_is_checked(tmp_path):
+    with pytest.raises(ConfigError):
+        build_config(tmp_path, {"MAIL_DELIVERY": "carrier-pigeon"})

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask import current_app
-from flask_babel import force_locale
+from flask_babel import force_locale, format_datetime
 from flask_babel import gettext as _
 
 from models import Booking, WaitlistEntry
@@ -10,12 +10,15 @@ from models import Booking, WaitlistEntry
 from ..notifications.services import notify
 from .inventory import link
 
+LOCAL_TIME = "EEE d MMM yyyy, HH:mm"
+
 
 def _what(booking_or_entry) -> str:
     title = booking_or_entry.listing.title
     slot = booking_or_entry.slot
     if slot is not None:
-        return f"{title} ({slot.starts_at:%Y-%m-%d %H:%M} UTC)"
+        # In the city's time zone (TIMEZONE) and the recipient's language.
+        return f"{title} ({format_datetime(slot.starts_at, LOCAL_TIME)})"
     return title
 
 
@@ -54,8 +57,8 @@ def offer_notice(entry: WaitlistEntry) -> None:
         notify(
             user,
             _("A place is free for you: %(what)s", what=_what(entry)),
-            _("Take it before %(when)s UTC or it passes to the next person in line.",
-              when=f"{entry.offer_expires_at:%Y-%m-%d %H:%M}"),
+            _("Take it before %(when)s or it passes to the next person in line.",
+              when=format_datetime(entry.offer_expires_at, LOCAL_TIME)),
             link("bookings.mine"),
         )
 
