@@ -7,6 +7,7 @@ from wtforms.fields.choices import SelectChoice
 
 from models.errors import ValidationFailed
 
+from .http_errors import user_message
 from .i18n import LANGUAGE_NAMES
 
 
@@ -18,9 +19,9 @@ def apply_errors(form, exc: ValidationFailed) -> None:
         if field is not None:
             field.errors = list(field.errors) + [str(m) for m in messages]
             placed = True
-    form.form_errors = list(getattr(form, "form_errors", [])) + ([] if placed else [exc.message])
+    form.form_errors = list(getattr(form, "form_errors", [])) + ([] if placed else [user_message(exc)])
     if placed:
-        form.form_errors.append(exc.message)
+        form.form_errors.append(user_message(exc))
 
 
 def choices(pairs) -> list[SelectChoice]:

@@ -12,7 +12,7 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
 
-from models.errors import DomainError
+from models.errors import DomainError, TransitionRefused
 
 from .extensions import db
 
@@ -36,6 +36,18 @@ CODES = {
     409: "conflict", 413: "payload_too_large", 422: "validation_failed",
     429: "too_many_requests", 500: "internal_error", 503: "unavailable",
 }
+
+
+def user_message(exc: DomainError) -> str:
+    """What to tell the reader about `exc`, in their language.
+
+    Services raise translated messages; a model's state machine cannot (models
+    do not import Flask), so its refusals are worded here.
+    """
+    if isinstance(exc, TransitionRefused):
+        return str(_l("This change of status is not possible any more: someone may have changed it "
+                      "meanwhile. Please reload the page."))
+    return exc.message
 
 
 def wants_json() -> bool:
@@ -65,7 +77,7 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
         db.session.rollback()
-        return error_response(exc.status_code, exc.message, exc.code, exc.fields)
+        return error_response(exc.status_code, user_message(exc), exc.code, exc.fields)
 
     @app.errorhandler(HTTPException)
     def http_error(exc: HTTPException):

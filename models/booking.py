@@ -8,7 +8,7 @@ from sqlalchemy import CheckConstraint, ForeignKey, Integer, String, Text, Uniqu
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, UTCDateTime, utcnow
-from .errors import InvalidTransition
+from .errors import TransitionRefused
 
 
 class BookingStatus(enum.StrEnum):
@@ -128,7 +128,7 @@ class Booking(Base):
         """Move to `new` if the state machine allows it, stamping the time."""
         new = BookingStatus(new)
         if not self.can_become(new):
-            raise InvalidTransition(f"booking cannot go from {self.status} to {new.value}")
+            raise TransitionRefused("booking", self.status, new.value)
         self.status = new.value
         if reason:
             self.status_reason = reason

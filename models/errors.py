@@ -25,6 +25,14 @@ class InvalidTransition(DomainError):
     code = "invalid_transition"
 
 
+class TransitionRefused(InvalidTransition):
+    """A state machine refused a move; the web layer words it in the reader's language."""
+
+    def __init__(self, thing: str, current: str, new: str):
+        super().__init__(f"{thing} cannot go from {current} to {new}")
+        self.thing, self.current, self.new = thing, current, new
+
+
 class NotFound(DomainError):
     """Not found."""
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, TimestampMixin, UTCDateTime
 from .enums import ListingKind, ListingStatus
-from .errors import InvalidTransition
+from .errors import TransitionRefused
 
 L = ListingStatus
 
@@ -95,7 +95,7 @@ class Listing(TimestampMixin, Base):
         new = ListingStatus(new)
         current = ListingStatus(self.status)
         if new not in LISTING_TRANSITIONS[current]:
-            raise InvalidTransition(f"listing cannot go from {current.value} to {new.value}")
+            raise TransitionRefused("listing", current.value, new.value)
         self.status = new.value
         self.status_reason = reason
 

@@ -7,7 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from .base import Base, TimestampMixin
 from .enums import PactKind, PactStatus
-from .errors import InvalidTransition
+from .errors import TransitionRefused
 from .pact_group import pact_groups
 
 S = PactStatus
@@ -65,7 +65,7 @@ class Pact(TimestampMixin, Base):
         new = PactStatus(new)
         current = PactStatus(self.status)
         if new not in PACT_TRANSITIONS[current]:
-            raise InvalidTransition(f"pact cannot go from {current.value} to {new.value}")
+            raise TransitionRefused("pact", current.value, new.value)
         self.status = new.value
         self.status_reason = reason
 

@@ -124,3 +124,24 @@ def test_language_choice_changes_the_page_language(client, locale, word):
 def test_language_from_browser(client):
     page = client.get("/login", headers={"Accept-Language": "it-IT,it;q=0.9"})
     assert '<html lang="it">' in page.data.decode()
+
+
+def test_a_refused_model_transition_is_worded_in_the_readers_language(make_app):
+    """Models cannot translate (no Flask there): their state-machine refusal is worded by the web layer."""
+    from models.errors import TransitionRefused
+
+    app = make_app()
+
+    @app.get("/refused")
+    def refused():
+        raise TransitionRefused("listing", "archived", "published")
+
+    client = app.test_client()
+    english = client.get("/refused", headers={"Accept": "application/json", "Accept-Language": "en"})
+    assert english.status_code == 409
+    assert english.json["error"]["code"] == "invalid_transition"
+    assert english.json["error"]["message"].startswith("This change of status is not possible any more")
+    italian = client.get("/refused", headers={"Accept-Language": "it-IT,it;q=0.9"})
+    assert italian.status_code == 409
+    assert "This change of status" not in italian.data.decode()
+    assert "archived" not in italian.data.decode()

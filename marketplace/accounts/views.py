@@ -11,6 +11,7 @@ from models.errors import DomainError, ValidationFailed
 
 from ..extensions import limiter
 from ..forms import apply_errors
+from ..http_errors import user_message
 from ..tx import commit, rollback
 from . import services
 from .forms import ChangePasswordForm, ForgotPasswordForm, LoginForm, ProfileForm, RegisterForm, ResetPasswordForm
@@ -59,7 +60,7 @@ def login():
             commit()
         except DomainError as exc:
             commit()  # keep the counted failure
-            form.form_errors = [exc.message]
+            form.form_errors = [user_message(exc)]
             status = exc.status_code
         else:
             login_user(user, remember=form.remember.data)

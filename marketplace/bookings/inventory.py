@@ -10,12 +10,13 @@ from __future__ import annotations
 import datetime as dt
 
 from flask import current_app, has_request_context, url_for
+from flask_babel import gettext as _
 from sqlalchemy import update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from models import Booking, BookingPolicy, BookingStatus, Listing, Slot, WaitlistEntry, utcnow
 from models.booking import ACTIVE, STATUS_TIMESTAMPS
-from models.errors import Conflict, InvalidTransition
+from models.errors import Conflict, TransitionRefused
 
 from ..extensions import db
 
@@ -64,7 +65,7 @@ def move(booking: Booking, new: BookingStatus, reason: str = "", *, strict: bool
     current = booking.state
     if not booking.can_become(new):
         if strict:
-            raise InvalidTransition(f"booking cannot go from {current.value} to {new.value}")
+            raise TransitionRefused("booking", current.value, new.value)
         return False
     at = now or utcnow()
     values = {"status": new.value, STATUS_TIMESTAMPS[new]: at}
@@ -81,7 +82,7 @@ def move(booking: Booking, new: BookingStatus, reason: str = "", *, strict: bool
     if result.rowcount != 1:
         db.session.expire(booking)
         if strict:
-            raise Conflict("This booking was changed meanwhile; please reload.")
+            raise Conflict(_("This booking was changed meanwhile; please reload."))
         return False
     for key, value in values.items():
         set_committed_value(booking, key, value)

@@ -14,6 +14,7 @@ from models.errors import DomainError, ValidationFailed
 from .. import permissions
 from ..extensions import db
 from ..forms import apply_errors
+from ..http_errors import user_message
 from ..tx import commit, rollback
 from . import services, waitlist
 from .errors import SoldOut
@@ -59,7 +60,7 @@ def book(listing_id: int):
         return render_template("bookings/book.html", listing=listing, form=form), exc.status_code
     except DomainError as exc:
         rollback()
-        form.form_errors = [exc.message]
+        form.form_errors = [user_message(exc)]
         sold_out = isinstance(exc, SoldOut)
         return render_template("bookings/book.html", listing=listing, form=form, sold_out=sold_out,
                                waitlist_form=WaitlistForm(slot_id=form.slot_id.data, quantity=form.quantity.data),

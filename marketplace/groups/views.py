@@ -13,6 +13,7 @@ from models.visibility import public_listings
 from .. import permissions
 from ..extensions import db
 from ..forms import apply_errors
+from ..http_errors import user_message
 from ..pacts.services import pacts_of_group
 from ..tx import commit, rollback
 from . import services
@@ -130,7 +131,7 @@ def accept_invitation(token: str):
     try:
         group, payload = services.read_invitation(token)
     except ValidationFailed as exc:
-        return render_template("groups/invitation.html", error=exc.message, group=None), 400
+        return render_template("groups/invitation.html", error=user_message(exc), group=None), 400
     if request.method == "POST":
         services.accept_invitation(current_user, token)  # PermissionDenied -> 403 page with the reason
         commit()

@@ -13,6 +13,7 @@ from models.visibility import is_public
 from .. import permissions
 from ..extensions import db
 from ..forms import apply_errors
+from ..http_errors import user_message
 from ..pacts.services import active_pacts_of_group
 from ..tx import commit, rollback
 from . import photos, services
@@ -111,7 +112,7 @@ def submit(listing_id: int):
         commit()
     except ValidationFailed as exc:
         rollback()
-        flash(exc.message, "error")
+        flash(user_message(exc), "error")
         return redirect(url_for("listings.detail", listing_id=listing_id))
     if listing.status == "published":
         flash(_("The listing is published."), "success")

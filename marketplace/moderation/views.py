@@ -15,6 +15,7 @@ from models.visibility import is_public
 from .. import permissions as perm
 from ..extensions import db
 from ..forms import apply_errors
+from ..http_errors import user_message
 from ..tx import commit, rollback
 from . import appeals, queue, reports, services, users
 from .forms import (
@@ -111,7 +112,7 @@ def _attempt(form, call) -> tuple[object, int]:
         # Not about a field (already decided, wrong status...): said at the
         # top of the page, which may no longer show the form.
         rollback()
-        flash(exc.message, "error")
+        flash(user_message(exc), "error")
         return None, exc.status_code
 
 

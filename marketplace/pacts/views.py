@@ -14,6 +14,7 @@ from .. import permissions
 from ..commons.services import all_commons, districts
 from ..extensions import db
 from ..forms import apply_errors
+from ..http_errors import user_message
 from ..tx import commit, rollback
 from . import services
 from .forms import DECISION_LABELS, PACT_KIND_LABELS, DecisionForm, PactForm
@@ -112,7 +113,7 @@ def submit(pact_id: int):
         commit()
     except ValidationFailed as exc:
         rollback()
-        flash(exc.message + " " + _("Edit the draft and try again."), "error")
+        flash(user_message(exc) + " " + _("Edit the draft and try again."), "error")
         return redirect(url_for("pacts.edit", pact_id=pact.id))
     flash(_("The pact is submitted. The city will review it; you will be told of the decision."), "success")
     return redirect(url_for("pacts.detail", pact_id=pact.id))

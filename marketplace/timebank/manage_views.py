@@ -15,6 +15,7 @@ from models.errors import DomainError, ValidationFailed
 from .. import permissions as perm
 from ..extensions import db
 from ..forms import apply_errors, choices
+from ..http_errors import user_message
 from ..tx import rollback
 from . import services, statements, volunteering
 from .amounts import parse_hours
@@ -161,7 +162,7 @@ def adjust():
             apply_errors(form, exc)
         except DomainError as exc:
             rollback()
-            form.form_errors = [exc.message]
+            form.form_errors = [user_message(exc)]
         else:
             flash(_("Adjustment saved and audit logged."), "success")
             return redirect(url_for("timebank.admin_account", account_id=account.id))

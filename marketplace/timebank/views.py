@@ -15,6 +15,7 @@ from models.errors import ValidationFailed
 from .. import permissions as perm
 from ..extensions import db
 from ..forms import apply_errors
+from ..http_errors import user_message
 from ..tx import rollback
 from . import services, statements
 from . import volunteering as vol
@@ -102,10 +103,10 @@ def gift():
             apply_errors(form, exc)
         except services.InsufficientHours as exc:
             rollback()
-            form.form_errors = [exc.message]
+            form.form_errors = [user_message(exc)]
         except services.TransferRefused as exc:
             rollback()
-            form.form_errors = [exc.message]
+            form.form_errors = [user_message(exc)]
             for name, messages in exc.fields.items():
                 getattr(form, name).errors = list(messages)
         else:
