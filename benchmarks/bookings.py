@@ -36,44 +36,16 @@ import os
 import random
 import secrets
 import sys
-import tempfile
 import threading
 import time
 
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
-DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
-def _admin(url):
-    import psycopg
-
-    return psycopg.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-                           password=url.password, dbname=url.database or "postgres", autocommit=True)
-
-
-def create_database(server) -> tuple[str, str]:
-    name = f"commons_bench_{secrets.token_hex(4)}"
-    with _admin(server) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, server.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server, name: str) -> None:
-    with _admin(server) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                     "AND pid <> pg_backend_pid()", (name,))
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+from . import scratch
 
 
 def build_app(url: str, clients: int):
-    os.environ.setdefault("COMMONS_INSTANCE_PATH", tempfile.mkdtemp(prefix="commons-bench-"))
-    from marketplace import create_app
-
-    return create_app({"COMMONS_ENV": "testing", "SECRET_KEY": "benchmark-secret-key-0123456789-abcdef",
-                       "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False, "SERVER_NAME": "localhost",
-                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": clients + 2, "max_overflow": 2}})
+    return scratch.build_app(url, pool_size=clients + 2, max_overflow=2, SERVER_NAME="localhost")
 
 
 def seed(app, clients: int, slots: int, capacity: int) -> tuple[list[tuple[int, int]], list[int]]:
@@ -235,7 +207,7 @@ def count_overbooked(app) -> tuple[int, int]:
         return bad, total
 
 
-def main() -> None:
+def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--attempts", type=int, default=400, help="booking attempts per client")
@@ -244,29 +216,23 @@ def main() -> None:
     parser.add_argument("--mode", choices=("process", "thread"), default="process",
                         help="clients as processes (default: uses every core) or as threads of one process")
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
     logging.disable(logging.INFO)  # the email log lines would dominate the run
-    server = make_url(os.environ.get("BENCH_DATABASE_URL") or DEFAULT_SERVER).set(drivername="postgresql+psycopg")
-    name, url = create_database(server)
+    server = scratch.server_url()
+    name, url = scratch.create_database(server)
     try:
         app = build_app(url, args.clients)
         targets, user_ids = seed(app, args.clients, args.slots, args.capacity)
         if args.mode == "process":
-            with app.app_context():
-                from marketplace.extensions import db
-
-                db.engine.dispose()  # no connection may cross the fork
+            scratch.dispose(app)  # no connection may cross the fork
             counts = run_processes(url, targets, user_ids, args.attempts)
         else:
             counts = run_clients(app, targets, user_ids, args.attempts)
         overbooked, seats = count_overbooked(app)
-        with app.app_context():
-            from marketplace.extensions import db
-
-            db.engine.dispose()
+        scratch.dispose(app)
     finally:
         if not args.keep:
-            drop_database(server, name)
+            scratch.drop_database(server, name)
     result = {
         "benchmark": "bookings", "mail_delivery": os.environ.get("MAIL_DELIVERY", "inline"),
         "mode": args.mode, "clients": args.clients, "attempts": args.clients * args.attempts,
@@ -277,6 +243,7 @@ def main() -> None:
         "overbooked": overbooked, "seats_held_after": seats,
     }
     print(json.dumps(result))
+    return result
 
 
 if __name__ == "__main__":

@@ -19,46 +19,15 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
-import os
 import random
-import secrets
-import tempfile
 import threading
 import time
 
-from sqlalchemy.engine import make_url
-
-DEFAULT_SERVER = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
-
-
-def _admin(url):
-    import psycopg
-
-    return psycopg.connect(host=url.host or "127.0.0.1", port=url.port or 5432, user=url.username or "postgres",
-                           password=url.password, dbname=url.database or "postgres", autocommit=True)
-
-
-def create_database(server) -> tuple[str, str]:
-    name = f"commons_bench_{secrets.token_hex(4)}"
-    with _admin(server) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    return name, server.set(database=name).render_as_string(hide_password=False)
-
-
-def drop_database(server, name: str) -> None:
-    with _admin(server) as conn:
-        conn.execute("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = %s "
-                     "AND pid <> pg_backend_pid()", (name,))
-        conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+from . import scratch
 
 
 def build_app(url: str):
-    os.environ.setdefault("COMMONS_INSTANCE_PATH", tempfile.mkdtemp(prefix="commons-bench-"))
-    from marketplace import create_app
-
-    return create_app({"COMMONS_ENV": "testing", "SECRET_KEY": "benchmark-secret-key-0123456789-abcdef",
-                       "SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_ENABLED": False,
-                       "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": 16, "max_overflow": 4}})
+    return scratch.build_app(url, pool_size=16, max_overflow=4)
 
 
 def seed(app, n_accounts: int, minutes_each: int) -> list[int]:
@@ -83,32 +52,14 @@ def seed(app, n_accounts: int, minutes_each: int) -> list[int]:
 
 
 def run_workers(app, account_ids: list[int], workers: int, per_worker: int, seed_value: int) -> dict:
-    from marketplace.extensions import db
-    from marketplace.timebank import services
-    from marketplace.timebank.errors import InsufficientHours
     totals = {"committed": 0, "refused": 0, "failed": 0}
     lock = threading.Lock()
     barrier = threading.Barrier(workers + 1)
 
     def worker(n: int) -> None:
-        rng = random.Random(seed_value + n)
-        done = {"committed": 0, "refused": 0, "failed": 0}
         with app.app_context():
             barrier.wait()
-            for _i in range(per_worker):
-                src, dst = rng.sample(account_ids, 2)
-                minutes = rng.randint(1, 180)
-
-                def work(src=src, dst=dst, minutes=minutes):
-                    return services.transfer_hours(src, dst, minutes, reason="gift", reference="bench")
-                try:
-                    services.run_in_transaction(work)
-                    done["committed"] += 1
-                except InsufficientHours:
-                    done["refused"] += 1
-                except Exception:
-                    done["failed"] += 1
-            db.session.remove()
+            done = _transfer_loop(account_ids, n, per_worker, seed_value)
         with lock:
             for key, value in done.items():
                 totals[key] += value
@@ -124,34 +75,41 @@ def run_workers(app, account_ids: list[int], workers: int, per_worker: int, seed
     return totals
 
 
-def _process_worker(url, account_ids, n, per_worker, seed_value, barrier, results):
-    """One worker process with its own app and connection, like a gunicorn worker."""
+def _transfer_loop(account_ids: list[int], n: int, per_worker: int, seed_value: int) -> dict:
+    """Worker `n`'s random transfers through the real service, inside an app context."""
     from marketplace.extensions import db
     from marketplace.timebank import services
     from marketplace.timebank.errors import InsufficientHours
 
-    app = build_app(url)
     rng = random.Random(seed_value + n)
     done = {"committed": 0, "refused": 0, "failed": 0}
+    for _i in range(per_worker):
+        src, dst = rng.sample(account_ids, 2)
+        minutes = rng.randint(1, 180)
+
+        def work(src=src, dst=dst, minutes=minutes):
+            return services.transfer_hours(src, dst, minutes, reason="gift", reference="bench")
+        try:
+            services.run_in_transaction(work)
+            done["committed"] += 1
+        except InsufficientHours:
+            done["refused"] += 1
+        except Exception:
+            done["failed"] += 1
+    db.session.remove()
+    return done
+
+
+def _process_worker(url, account_ids, n, per_worker, seed_value, barrier, results):
+    """One worker process with its own app and connection, like a gunicorn worker."""
+    from marketplace.extensions import db
+
+    app = build_app(url)
     with app.app_context():
         db.session.execute(db.text("SELECT 1"))  # connect before the clock starts
         db.session.rollback()
         barrier.wait()
-        for _i in range(per_worker):
-            src, dst = rng.sample(account_ids, 2)
-            minutes = rng.randint(1, 180)
-
-            def work(src=src, dst=dst, minutes=minutes):
-                return services.transfer_hours(src, dst, minutes, reason="gift", reference="bench")
-            try:
-                services.run_in_transaction(work)
-                done["committed"] += 1
-            except InsufficientHours:
-                done["refused"] += 1
-            except Exception:
-                done["failed"] += 1
-        db.session.remove()
-    results.put(done)
+        results.put(_transfer_loop(account_ids, n, per_worker, seed_value))
 
 
 def run_processes(url: str, account_ids: list[int], workers: int, per_worker: int, seed_value: int) -> dict:
@@ -259,18 +217,15 @@ def main(argv=None) -> dict:
     parser.add_argument("--keep", action="store_true", help="keep the scratch database")
     args = parser.parse_args(argv)
 
-    server = make_url(os.environ.get("BENCH_DATABASE_URL") or DEFAULT_SERVER).set(drivername="postgresql+psycopg")
-    name, url = create_database(server)
+    server = scratch.server_url()
+    name, url = scratch.create_database(server)
     print(f"scratch database {name}", flush=True)
     app = None
     try:
         app = build_app(url)
         account_ids = seed(app, args.accounts, 20 * 60)
         if args.mode == "process":
-            with app.app_context():
-                from marketplace.extensions import db
-
-                db.engine.dispose()  # forked children must not share the parent's connections
+            scratch.dispose(app)  # forked children must not share the parent's connections
             run = run_processes(url, account_ids, args.workers, args.transfers, args.seed)
         else:
             run = run_workers(app, account_ids, args.workers, args.transfers, args.seed)
@@ -293,12 +248,9 @@ def main(argv=None) -> dict:
             print(f"VIOLATION [{finding.kind}] {finding.message}", flush=True)
     finally:
         if app is not None:
-            from marketplace.extensions import db
-
-            with app.app_context():
-                db.engine.dispose()
+            scratch.dispose(app)
         if not args.keep:
-            drop_database(server, name)
+            scratch.drop_database(server, name)
     result["seconds"] = round(result["seconds"], 2)
     print(json.dumps(result))
     return result
