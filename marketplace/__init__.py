@@ -34,6 +34,7 @@ def create_app(config: dict | None = None) -> Flask:
 
     register_logging(app)
     register_extensions(app)
+    register_transactions(app)
     register_blueprints(app)
     register_cli(app)
     register_template_helpers(app)
@@ -67,6 +68,12 @@ def register_extensions(app: Flask) -> None:
     from .accounts.session import configure_login
 
     configure_login(login_manager)
+
+
+def register_transactions(app: Flask) -> None:
+    from .tx import register_teardown
+
+    register_teardown(app)
 
 
 def register_blueprints(app: Flask) -> None:

@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException
 
 from models.errors import DomainError, TransitionRefused
 
-from .extensions import db
+from .tx import rollback
 
 log = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ def register_error_handlers(app) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
-        db.session.rollback()
+        rollback()
         return error_response(exc.status_code, user_message(exc), exc.code, exc.fields)
 
     @app.errorhandler(HTTPException)
@@ -92,5 +92,5 @@ def register_error_handlers(app) -> None:
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):
         log.exception("unhandled error on %s %s", request.method, request.path)
-        db.session.rollback()
+        rollback()
         return error_response(500)

@@ -155,3 +155,40 @@ def _setup_other(app):
         listing = make_listing(make_pact(make_group()))
         db.session.commit()
         return listing.id
+
+
+def _upload_files(app) -> list[str]:
+    folder = Path(app.config["UPLOAD_DIR"]) / "listings"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def test_a_failed_request_leaves_no_photo_files_behind(app, monkeypatch):
+    """The files are written before the row's commit; when the request fails after that, they are removed."""
+    from marketplace.listings import photos
+
+    listing_id = _setup(app)
+    client = client_as(app, "mem@example.org")
+
+    def audit_fails(*args, **kwargs):
+        raise RuntimeError("audit store unavailable")
+
+    with monkeypatch.context() as patch:
+        patch.setattr(photos.audit, "record", audit_fails)
+        assert _upload(client, listing_id, image_bytes("JPEG")).status_code == 500
+    assert _upload_files(app) == []
+
+    def commit_fails():
+        from sqlalchemy.exc import OperationalError
+
+        raise OperationalError("COMMIT", {}, Exception("connection lost"))
+
+    with monkeypatch.context() as patch:
+        patch.setattr(db.session, "commit", commit_fails)
+        assert _upload(client, listing_id, image_bytes("JPEG")).status_code == 500
+    assert _upload_files(app) == []
+    with app.app_context():
+        assert count(ListingPhoto) == 0
+
+    # And a request that commits keeps its files.
+    assert _upload(client, listing_id, image_bytes("JPEG")).status_code == 302
+    assert len(_upload_files(app)) == 2

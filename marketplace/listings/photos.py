@@ -22,7 +22,7 @@ from models.errors import Conflict, ValidationFailed
 
 from .. import audit
 from ..extensions import db
-from ..tx import on_commit
+from ..tx import on_commit, on_rollback
 from .services import back_to_review_if_needed, ensure_editable
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -118,12 +118,16 @@ def add_photo(actor: User, listing: Listing, data: bytes, alt_text: str) -> List
                          position=max((p.position for p in listing.photos), default=-1) + 1)
     folder = upload_dir()
     written = []
+
+    def remove_written():  # the row was never committed: nothing may point at these files
+        for path in written:
+            path.unlink(missing_ok=True)
+
+    on_rollback(remove_written)
     for size, blob in (("display", display), ("thumb", thumb)):
         path = folder / photo.filename(size)
         path.write_bytes(blob)
         written.append(path)
-    # If the transaction is rolled back the files stay as orphans with random names;
-    # they are never served (no row points at them).
     db.session.add(photo)
     back_to_review_if_needed(listing)
     db.session.flush()
