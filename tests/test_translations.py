@@ -60,11 +60,11 @@ def source_msgids():
     """The strings the code marks for translation right now (same rules as `pybabel extract`)."""
     with open(ROOT / "babel.cfg") as fh:
         method_map, options_map = parse_mapping_cfg(fh, "babel.cfg")
-    keywords = dict(DEFAULT_KEYWORDS, _l=None, lazy_gettext=None)
+    keywords = dict(DEFAULT_KEYWORDS, _l=None, lazy_gettext=None, lazy_pgettext=((1, "c"), 2))
     found = set()
-    for _filename, _lineno, message, _comments, _context in extract_from_dir(
+    for _filename, _lineno, message, _comments, context in extract_from_dir(
             str(ROOT), method_map, options_map, keywords=keywords):
-        found.add(_key(message))
+        found.add((context, _key(message)))
     return found
 
 
@@ -114,7 +114,8 @@ def test_plural_forms_are_all_filled(locale):
 
 @pytest.mark.parametrize("locale", LOCALES)
 def test_catalogue_covers_the_code(locale, source_msgids):
-    translated = {_key(message.id) for message in _catalog(locale) if message.id and _translated(message)}
+    translated = {(message.context, _key(message.id)) for message in _catalog(locale)
+                  if message.id and _translated(message)}
     missing = sorted(str(msgid) for msgid in source_msgids - translated)
     coverage = 1 - len(missing) / len(source_msgids)
     assert coverage >= MIN_COVERAGE, (
@@ -124,9 +125,9 @@ def test_catalogue_covers_the_code(locale, source_msgids):
 
 def test_template_is_in_step_with_the_catalogues():
     with open(TRANSLATIONS / "messages.pot", "rb") as fh:
-        template = {_key(message.id) for message in read_po(fh) if message.id}
+        template = {(message.context, _key(message.id)) for message in read_po(fh) if message.id}
     for locale in LOCALES:
-        in_catalog = {_key(message.id) for message in _catalog(locale) if message.id}
+        in_catalog = {(message.context, _key(message.id)) for message in _catalog(locale) if message.id}
         assert template - in_catalog == set(), f"{locale}: run pybabel update"
 
 

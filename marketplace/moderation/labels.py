@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 
 REPORT_REASONS = {
     "spam": _l("Spam or advertising"),
@@ -44,8 +45,8 @@ LISTING_STATUSES = {
     "rejected": _l("Rejected"),
 }
 
-REPORT_STATUSES = {"open": _l("Open"), "resolved": _l("Resolved"), "dismissed": _l("Dismissed")}
-APPEAL_STATUSES = {"open": _l("Open"), "upheld": _l("Upheld"), "restored": _l("Restored")}
+REPORT_STATUSES = {"open": lazy_pgettext("status", "Open"), "resolved": _l("Resolved"), "dismissed": _l("Dismissed")}
+APPEAL_STATUSES = {"open": lazy_pgettext("status", "Open"), "upheld": _l("Upheld"), "restored": _l("Restored")}
 
 FIELD_LABELS = {
     "title": _l("Title"),
