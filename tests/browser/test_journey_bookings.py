@@ -17,6 +17,7 @@ from marketplace.extensions import db
 from models import Booking, StripeEvent
 from tests.bookings_support import STRIPE_KEY, WEBHOOK_SECRET
 from tests.browser.conftest import axe_violations
+from tests.browser.listing_form import fill_new_listing
 from tests.fake_stripe import FakeStripe
 
 pytestmark = pytest.mark.browser
@@ -60,14 +61,7 @@ def test_free_booking_cancel_waitlist_offer_check_in_and_export(live_server, bro
     axe = []
 
     # --- The garden publishes a free workshop with a single place. ---
-    coordinator.get_by_role("link", name="My groups").click()
-    coordinator.get_by_role("link", name=GARDEN).click()
-    coordinator.get_by_role("link", name="New listing").click()
-    coordinator.get_by_label("What are you offering?").select_option("event")
-    coordinator.get_by_label("Title").fill(WORKSHOP)
-    coordinator.get_by_label("Category").select_option(label="Workshop")
-    coordinator.get_by_label("Under the pact").select_option(label=GARDEN_PACT)
-    coordinator.get_by_label("Free", exact=True).check()
+    fill_new_listing(coordinator, group=GARDEN, kind="event", title=WORKSHOP, category="Workshop", pact=GARDEN_PACT)
     coordinator.get_by_role("button", name="Save").click()
     coordinator.get_by_label("Starts").fill(f"{NEXT_WEEK.isoformat()}T10:00")
     coordinator.get_by_label("Ends").fill(f"{NEXT_WEEK.isoformat()}T12:00")

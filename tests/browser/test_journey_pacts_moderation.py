@@ -12,6 +12,7 @@ import re
 import pytest
 
 from tests.browser.conftest import axe_violations
+from tests.browser.listing_form import fill_new_listing
 
 pytestmark = pytest.mark.browser
 
@@ -117,15 +118,8 @@ def test_pact_event_reports_appeal_restore(live_server, browser, people):
     assert f"Pact “{PACT}”: The pact is active: you can now publish listings under it." in notes
 
     # --- The coordinator creates an event with a date under the pact and sends it for review. ---
-    coordinator.get_by_role("link", name="My groups").click()
-    coordinator.get_by_role("link", name=GROUP).click()
-    coordinator.get_by_role("link", name="New listing").click()
-    coordinator.get_by_label("What are you offering?").select_option("event")
-    coordinator.get_by_label("Title").fill(EVENT)
-    coordinator.get_by_label("Description").fill("Bring a **book** you liked.")
-    coordinator.get_by_label("Category").select_option(label="Culture")
-    coordinator.get_by_label("Under the pact").select_option(label=PACT)
-    coordinator.get_by_label("Free", exact=True).check()
+    fill_new_listing(coordinator, group=GROUP, kind="event", title=EVENT, category="Culture", pact=PACT,
+                     description="Bring a **book** you liked.")
     coordinator.get_by_role("button", name="Save").click()
     assert "The listing is saved as a draft." in _flash(coordinator)
     listing_id = int(re.search(r"/listings/(\d+)/dates", coordinator.url).group(1))

@@ -9,6 +9,7 @@ import re
 import pytest
 
 from tests.browser.conftest import axe_violations
+from tests.browser.listing_form import fill_new_listing
 
 pytestmark = pytest.mark.browser
 
@@ -80,14 +81,8 @@ def test_search_without_accents_facets_and_a_new_listing(live_server, browser, p
     coordinator = people(base, COORDINATOR)
     _search(coordinator, base, "seminte taranesti")
     assert _found(coordinator) == 0
-    coordinator.get_by_role("link", name="My groups").click()
-    coordinator.get_by_role("link", name=GARDEN).click()
-    coordinator.get_by_role("link", name="New listing").click()
-    coordinator.get_by_label("What are you offering?").select_option("good")
-    coordinator.get_by_label("Title").fill(NEW_TITLE)
-    coordinator.get_by_label("Category").select_option(label="Plants and seeds")
-    coordinator.get_by_label("Under the pact").select_option(label=GARDEN_PACT)
-    coordinator.get_by_label("Free", exact=True).check()
+    fill_new_listing(coordinator, group=GARDEN, kind="good", title=NEW_TITLE, category="Plants and seeds",
+                     pact=GARDEN_PACT)
     coordinator.get_by_label("How many are available").fill("40")
     coordinator.get_by_role("button", name="Save").click()
     _search(page, base, "seminte taranesti")
