@@ -135,3 +135,15 @@ def test_worker_mail_delivery_leaves_mail_for_the_deliver_command(make_app):
 def test_mail_delivery_setting_is_checked(tmp_path):
     with pytest.raises(ConfigError):
         build_config(tmp_path, {"MAIL_DELIVERY": "carrier-pigeon"})
+
+
+def test_demo_addresses_pass_the_sites_own_email_checks():
+    """A coordinator must be able to invite a demo account: its address has to pass the forms'
+    validator (email_validator refuses special-use domains such as .local)."""
+    from email_validator import validate_email
+
+    from marketplace.groups.services import EMAIL_RE
+
+    for email, _what in DEMO_LOGINS:
+        assert validate_email(email, check_deliverability=False).normalized == email
+        assert EMAIL_RE.match(email)

@@ -21,36 +21,36 @@ DEMO_PASSWORD = "commons-demo-2026"
 
 # (email, what the account shows) — the README lists the same logins.
 DEMO_LOGINS: tuple[tuple[str, str], ...] = (
-    ("admin@demo.commons.local", "site admin"),
-    ("moderator@demo.commons.local", "city moderator"),
-    ("researcher@demo.commons.local", "researcher"),
-    ("coordinator@demo.commons.local", "coordinator of Grădina comunitară Mănăștur"),
-    ("member@demo.commons.local", "member of Grădina comunitară Mănăștur"),
-    ("resident@demo.commons.local", "resident, no roles"),
-    ("repair@demo.commons.local", "coordinator of Repair Café Cluj"),
-    ("ponte@demo.commons.local", "coordinator of Associazione Ponte Cluj"),
-    ("tutors@demo.commons.local", "coordinator of Cluj Community Tutors"),
+    ("admin@demo.example.org", "site admin"),
+    ("moderator@demo.example.org", "city moderator"),
+    ("researcher@demo.example.org", "researcher"),
+    ("coordinator@demo.example.org", "coordinator of Grădina comunitară Mănăștur"),
+    ("member@demo.example.org", "member of Grădina comunitară Mănăștur"),
+    ("resident@demo.example.org", "resident, no roles"),
+    ("repair@demo.example.org", "coordinator of Repair Café Cluj"),
+    ("ponte@demo.example.org", "coordinator of Associazione Ponte Cluj"),
+    ("tutors@demo.example.org", "coordinator of Cluj Community Tutors"),
 )
 
 # Users: email, display name, locale, site roles (SiteRole values).
 USERS: tuple[dict, ...] = (
-    {"email": "admin@demo.commons.local", "display_name": "Andrei Pop",
+    {"email": "admin@demo.example.org", "display_name": "Andrei Pop",
      "locale": "ro", "roles": ("admin",)},
-    {"email": "moderator@demo.commons.local", "display_name": "Ioana Mureșan",
+    {"email": "moderator@demo.example.org", "display_name": "Ioana Mureșan",
      "locale": "ro", "roles": ("moderator",)},
-    {"email": "researcher@demo.commons.local", "display_name": "Mihaela Rus",
+    {"email": "researcher@demo.example.org", "display_name": "Mihaela Rus",
      "locale": "en", "roles": ("researcher",)},
-    {"email": "coordinator@demo.commons.local", "display_name": "Maria Popescu",
+    {"email": "coordinator@demo.example.org", "display_name": "Maria Popescu",
      "locale": "ro", "roles": ()},
-    {"email": "member@demo.commons.local", "display_name": "Vlad Crișan",
+    {"email": "member@demo.example.org", "display_name": "Vlad Crișan",
      "locale": "ro", "roles": ()},
-    {"email": "resident@demo.commons.local", "display_name": "Elena Moldovan",
+    {"email": "resident@demo.example.org", "display_name": "Elena Moldovan",
      "locale": "ro", "roles": ()},
-    {"email": "repair@demo.commons.local", "display_name": "Radu Bogdan",
+    {"email": "repair@demo.example.org", "display_name": "Radu Bogdan",
      "locale": "ro", "roles": ()},
-    {"email": "ponte@demo.commons.local", "display_name": "Giulia Rossi",
+    {"email": "ponte@demo.example.org", "display_name": "Giulia Rossi",
      "locale": "it", "roles": ()},
-    {"email": "tutors@demo.commons.local", "display_name": "Ana Kovács",
+    {"email": "tutors@demo.example.org", "display_name": "Ana Kovács",
      "locale": "en", "roles": ()},
 )
 
@@ -59,7 +59,7 @@ GROUPS: tuple[dict, ...] = (
     {
         "slug": "gradina-comunitara-manastur",
         "name": "Grădina comunitară Mănăștur",
-        "contact_email": "gradina.manastur@demo.commons.local",
+        "contact_email": "gradina.manastur@demo.example.org",
         "listings_need_review": False,
         "description": (
             "Vecini din Mănăștur care au transformat terenul viran de pe strada "
@@ -68,14 +68,14 @@ GROUPS: tuple[dict, ...] = (
             "Ne întâlnim **sâmbăta dimineața**; oricine poate veni să ajute."
         ),
         "members": (
-            ("coordinator@demo.commons.local", "coordinator"),
-            ("member@demo.commons.local", "member"),
+            ("coordinator@demo.example.org", "coordinator"),
+            ("member@demo.example.org", "member"),
         ),
     },
     {
         "slug": "repair-cafe-cluj",
         "name": "Repair Café Cluj",
-        "contact_email": "repair@demo.commons.local",
+        "contact_email": "repair@demo.example.org",
         "listings_need_review": False,
         "description": (
             "Un colectiv de meșteri voluntari: electroniști, tâmplari, croitorese "
@@ -85,12 +85,12 @@ GROUPS: tuple[dict, ...] = (
             "- bibliotecă de unelte\n"
             "- mobilier recondiționat"
         ),
-        "members": (("repair@demo.commons.local", "coordinator"),),
+        "members": (("repair@demo.example.org", "coordinator"),),
     },
     {
         "slug": "associazione-ponte-cluj",
         "name": "Associazione Ponte Cluj",
-        "contact_email": "ponte@demo.commons.local",
+        "contact_email": "ponte@demo.example.org",
         "listings_need_review": False,
         "description": (
             "Associazione culturale italo-rumena nata nel 2019 a Cluj-Napoca. "
@@ -99,12 +99,12 @@ GROUPS: tuple[dict, ...] = (
             "chi vuole impararlo.\n\n"
             "*Un ponte tra Cluj e l'Italia, una serata alla volta.*"
         ),
-        "members": (("ponte@demo.commons.local", "coordinator"),),
+        "members": (("ponte@demo.example.org", "coordinator"),),
     },
     {
         "slug": "cluj-community-tutors",
         "name": "Cluj Community Tutors",
-        "contact_email": "tutors@demo.commons.local",
+        "contact_email": "tutors@demo.example.org",
         # The newest group: the city still reviews its listings.
         "listings_need_review": True,
         "description": (
@@ -113,7 +113,7 @@ GROUPS: tuple[dict, ...] = (
             "the school yard on Strada Constantin Brâncuși, Gheorgheni.\n\n"
             "Parents and pupils welcome; most sessions are free or paid in hours."
         ),
-        "members": (("tutors@demo.commons.local", "coordinator"),),
+        "members": (("tutors@demo.example.org", "coordinator"),),
     },
 )
 

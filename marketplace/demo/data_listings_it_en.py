@@ -4,8 +4,8 @@ from __future__ import annotations
 
 _PONTE = "associazione-ponte-cluj"
 _TUTORS = "cluj-community-tutors"
-_GIULIA = "ponte@demo.commons.local"
-_ANA = "tutors@demo.commons.local"
+_GIULIA = "ponte@demo.example.org"
+_ANA = "tutors@demo.example.org"
 
 LISTINGS_IT_EN: tuple[dict, ...] = (
     # --- Associazione Ponte Cluj (pact "ponte", active) ---

@@ -12,9 +12,9 @@ from __future__ import annotations
 
 _GARDEN = "gradina-comunitara-manastur"
 _REPAIR = "repair-cafe-cluj"
-_COORD = "coordinator@demo.commons.local"
-_MEMBER = "member@demo.commons.local"
-_FIXER = "repair@demo.commons.local"
+_COORD = "coordinator@demo.example.org"
+_MEMBER = "member@demo.example.org"
+_FIXER = "repair@demo.example.org"
 
 LISTINGS_RO: tuple[dict, ...] = (
     # --- Grădina comunitară Mănăștur (pact "garden", active) ---

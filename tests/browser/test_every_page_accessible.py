@@ -18,8 +18,8 @@ and Hungarian, the languages whose words run longest (Romanian and Italian stay
 close to English; leaving them out keeps the module near 90 s).
 Every problem of a role is collected and reported at once; a required endpoint
 the sweep never reached is a problem too (so the sweep cannot silently shrink).
-Before the sweep the garden's coordinator invites a neighbour, logs volunteer
-hours for the resident and adds a photo to a free event, and the resident books
+Before the sweep the garden's coordinator invites the resident, logs volunteer
+hours for them and adds a photo to a free event, and the resident books
 it and reports another listing, so the invitation, booking, volunteering,
 notification, photo and report pages have something to show.
 """
@@ -45,9 +45,9 @@ pytestmark = pytest.mark.browser
 
 WIDTH = 320
 OTHER_LANGUAGES = ("pl", "hu")
-RESIDENT = "resident@demo.commons.local"
-COORDINATOR = "coordinator@demo.commons.local"
-INVITEE = "new.neighbour@example.org"
+RESIDENT = "resident@demo.example.org"
+COORDINATOR = "coordinator@demo.example.org"
+INVITEE = RESIDENT  # so the resident sees the invitation page with its "Join" button
 GARDEN = "Grădina comunitară Mănăștur"
 GARDEN_SLUG = "gradina-comunitara-manastur"
 GARDEN_PACT = "Pact de colaborare: Grădina comunitară Mănăștur"
@@ -149,28 +149,26 @@ ROLES = {
     },
     # The coordinator of the tutors: a group whose listings the city reviews, with a draft pact.
     "tutors": {
-        "email": "tutors@demo.commons.local",
+        "email": "tutors@demo.example.org",
         "seeds": lambda app: [("/my/groups", 200), (f"/pacts/{_pact_id(app, status='draft')}", 200),
                               (f"/listings/{_pending_listing(app)}", 200)],
         "follow": {"groups.manage": 1, "pacts.edit": 1},
         "required": {"groups.manage", "pacts.detail", "pacts.edit", "listings.detail"},
     },
     "moderator": {
-        "email": "moderator@demo.commons.local",
-        # The time-bank funding page of a pact has no link to it anywhere: it is opened by its address.
+        "email": "moderator@demo.example.org",
         "seeds": lambda app: [("/moderation", 200), (f"/moderation/listings/{_pending_listing(app)}", 200),
                               (f"/moderation/listings/{_listing_id(app, REPORTED)}", 200),
-                              ("/pacts/review", 200),
-                              (f"/timebank/pacts/{_pact_id(app, title=GARDEN_PACT)}/funding", 200)],
+                              ("/pacts/review", 200)],
         "follow": {"moderation.queue_index": 6, "moderation.listing": 3, "moderation.audit_log": 1,
                    "moderation.user_index": 1, "moderation.user_detail": 2, "pacts.detail": 2,
-                   "timebank.disputes": 1},
+                   "timebank.disputes": 1, "timebank.pact_funding": 1},  # linked from each pact page
         "required": {"moderation.queue_index", "moderation.listing", "moderation.audit_log",
                      "moderation.user_index", "moderation.user_detail", "pacts.review_queue", "pacts.detail",
                      "timebank.pact_funding"},
     },
     "admin": {
-        "email": "admin@demo.commons.local",
+        "email": "admin@demo.example.org",
         "seeds": lambda app: [("/admin/timebank", 200), ("/timebank/disputes", 200)],
         "follow": {"timebank.admin_accounts": 1, "timebank.admin_account": 2, "timebank.disputes": 1},
         "required": {"timebank.admin_accounts", "timebank.admin_account"},
@@ -300,7 +298,7 @@ def _sweep(app, base, browser, role) -> tuple[list[str], list[str]]:
 
 @pytest.fixture(scope="module")
 def demo_activity(live_server, browser):
-    """The garden's coordinator invites a neighbour, logs 2 h for the resident and adds a photo to the
+    """The garden's coordinator invites the resident, logs 2 h for the resident and adds a photo to the
     planting day; the resident books it and reports another listing."""
     app, base = live_server
     for email, act in ((COORDINATOR, _log_hours_and_invite), (RESIDENT, _book_and_report)):
@@ -317,8 +315,6 @@ def demo_activity(live_server, browser):
 
 def _log_hours_and_invite(app, base, page):
     page.goto(f"{base}/groups/{GARDEN_SLUG}/manage")
-    # The invitation form refuses the demo's .local addresses, so a neighbour's address is invited; the
-    # resident then sees the invitation page's "sent to another address" state.
     page.get_by_label("Email of the person to invite").fill(INVITEE)
     page.get_by_role("button", name="Send the invitation").click()
     assert f"The invitation is sent to {INVITEE}." in page.locator(".flashes").inner_text()

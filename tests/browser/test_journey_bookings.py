@@ -22,10 +22,10 @@ from tests.fake_stripe import FakeStripe
 
 pytestmark = pytest.mark.browser
 
-COORDINATOR = "coordinator@demo.commons.local"
+COORDINATOR = "coordinator@demo.example.org"
 GARDEN = "Grădina comunitară Mănăștur"
 GARDEN_PACT = "Pact de colaborare: Grădina comunitară Mănăștur"
-RESIDENT = "resident@demo.commons.local"
+RESIDENT = "resident@demo.example.org"
 RESIDENT_NAME = "Elena Moldovan"
 WORKSHOP = "Atelier de altoit pomi fructiferi"
 KNIVES = "Ascuțit cuțite și foarfece"  # Repair Café service, 15 RON
@@ -190,7 +190,7 @@ def test_card_booking_confirmed_by_signed_webhook_or_reconcile(stripe_site, peop
     # A second card booking whose webhook is lost and whose resident never comes back:
     # `payments reconcile` asks Stripe and confirms it.
     fake.webhook_url = None
-    second = people(base, "tutors@demo.commons.local")
+    second = people(base, "tutors@demo.example.org")
     second_id = _book_by_card(second, base)
     second.get_by_role("link", name="Pay now").click()
     fake.complete_session(second.url.rsplit("/", 1)[1])  # paid at Stripe; the tab is closed

@@ -16,9 +16,9 @@ from tests.browser.listing_form import fill_new_listing
 
 pytestmark = pytest.mark.browser
 
-COORDINATOR = "tutors@demo.commons.local"  # Cluj Community Tutors: the city reviews its listings
+COORDINATOR = "tutors@demo.example.org"  # Cluj Community Tutors: the city reviews its listings
 GROUP = "Cluj Community Tutors"
-MODERATOR = "moderator@demo.commons.local"
+MODERATOR = "moderator@demo.example.org"
 PACT = "Grădina de lectură din Parcul Feroviarilor"
 EVENT = "Club de lectură în parc"
 TODAY = dt.date.today()

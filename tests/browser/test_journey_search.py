@@ -13,7 +13,7 @@ from tests.browser.listing_form import fill_new_listing
 
 pytestmark = pytest.mark.browser
 
-COORDINATOR = "coordinator@demo.commons.local"
+COORDINATOR = "coordinator@demo.example.org"
 GARDEN = "Grădina comunitară Mănăștur"
 GARDEN_PACT = "Pact de colaborare: Grădina comunitară Mănăștur"
 PLANTING = "Grădina comunitară Mănăștur: zi de plantat răsaduri"

@@ -14,9 +14,9 @@ from tests.browser.conftest import axe_violations
 
 pytestmark = pytest.mark.browser
 
-GARDEN_COORDINATOR = "coordinator@demo.commons.local"
-REPAIR_COORDINATOR = "repair@demo.commons.local"
-RESIDENT = "resident@demo.commons.local"
+GARDEN_COORDINATOR = "coordinator@demo.example.org"
+REPAIR_COORDINATOR = "repair@demo.example.org"
+RESIDENT = "resident@demo.example.org"
 RESIDENT_NAME = "Elena Moldovan"
 GARDEN = "Grădina comunitară Mănăștur"
 GARDEN_PACT = "Pact de colaborare: Grădina comunitară Mănăștur"
