@@ -147,3 +147,18 @@ def test_demo_addresses_pass_the_sites_own_email_checks():
     for email, _what in DEMO_LOGINS:
         assert validate_email(email, check_deliverability=False).normalized == email
         assert EMAIL_RE.match(email)
+
+
+def test_demo_load_renames_accounts_of_the_old_demo_domain(app, runner):
+    """A local demo made before the move to demo.example.org keeps its people, under the new address."""
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        resident = db.session.scalar(select(User).where(User.email == "resident@demo.example.org"))
+        resident.email = "resident@demo.commons.local"
+        resident_id = resident.id
+        db.session.commit()
+        users_before = db.session.scalar(select(func.count(User.id)))
+    assert runner.invoke(args=["demo", "load"]).exit_code == 0
+    with app.app_context():
+        assert db.session.scalar(select(func.count(User.id))) == users_before
+        assert db.session.get(User, resident_id).email == "resident@demo.example.org"

@@ -68,12 +68,25 @@ def describe(counts: dict[str, int]) -> str:
 
 # --- people and groups -------------------------------------------------------
 
+# Demo databases made before the demo moved to example.org (forms refuse the special-use ".local").
+_LEGACY_DOMAIN = "@demo.commons.local"
+
+
+def _renamed_legacy_user(session: Session, email: str) -> User | None:
+    """The same demo person under the old address, given the new one (so nothing is duplicated)."""
+    local, _at, _domain = email.partition("@")
+    user = session.scalar(select(User).where(User.email == local + _LEGACY_DOMAIN))
+    if user is not None:
+        user.email = email
+    return user
+
+
 def _load_users(session: Session, counts: dict[str, int]) -> dict[str, User]:
     users: dict[str, User] = {}
     password_hash = None
     for spec in data.USERS:
         email = normalise_email(spec["email"])
-        user = session.scalar(select(User).where(User.email == email))
+        user = session.scalar(select(User).where(User.email == email)) or _renamed_legacy_user(session, email)
         if user is None:
             if password_hash is None:  # scrypt is slow: hash once, only if needed
                 password_hash = _hash_password(data.DEMO_PASSWORD)
