@@ -47,6 +47,8 @@ def user_message(exc: DomainError) -> str:
     if isinstance(exc, TransitionRefused):
         return str(_l("This change of status is not possible any more: someone may have changed it "
                       "meanwhile. Please reload the page."))
+    if exc.generic:
+        return str(MESSAGES.get(exc.status_code, MESSAGES[500]))
     return exc.message
 
 

@@ -16,6 +16,8 @@ class DomainError(Exception):
         super().__init__(message or self.__class__.__doc__ or self.code)
         self.message = message or (self.__class__.__doc__ or self.code).strip()
         self.fields = fields or {}
+        # Without a message of its own the English docstring stands in; the web layer words it instead.
+        self.generic = not message
 
 
 class InvalidTransition(DomainError):

@@ -197,3 +197,31 @@ def test_form_errors_are_translated(translated_client):
     html = unescape(response.data.decode())
     assert "To pole jest wymagane." in html or "Wpisz adres e-mail" in html
     assert "This field is required." not in html
+
+
+def test_search_filter_errors_are_translated(translated_client):
+    """marshmallow's own messages are English only; the schemas use ours."""
+    response, html = _page(translated_client, "ro", "/search?lat=nord&lon=23.5&from=ieri&km=900")
+    assert response.status_code == 422
+    assert "Scrie o dată ca 2026-05-31." in html
+    assert "Folosește un număr de la 0.1 la 500." in html
+    assert "Not a valid" not in html and "Must be" not in html
+    api = translated_client.get("/api/v1/search", query_string={"page": "0", "kind": "x"}).json["error"]
+    assert api["fields"] == {"page": ["Folosește un număr de cel puțin 1."], "kind": ["Alege o opțiune."]}
+
+
+def test_api_validation_errors_are_translated(translated_client):
+    from tests.factories import make_user
+
+    with translated_client.application.app_context():
+        make_user("ana@example.org", password="a long enough password")
+        from marketplace.extensions import db
+
+        db.session.commit()
+    translated_client.post("/language", data={"locale": "it", "next": "/"})
+    translated_client.post("/login", data={"email": "ana@example.org", "password": "a long enough password"})
+    response = translated_client.post("/api/v1/bookings", json={"listing_id": "x", "quantity": 0})
+    error = response.json["error"]
+    assert response.status_code == 422 and error["code"] == "validation_failed"
+    assert error["message"] == "Alcune informazioni non sono valide."
+    assert error["fields"] == {"listing_id": ["Inserisci un numero intero."], "quantity": ["Usa un numero da 1 a 100."]}

@@ -21,7 +21,7 @@ from marshmallow import ValidationError
 from models import Booking
 from models.errors import NotFound, ValidationFailed
 
-from .. import permissions
+from .. import permissions, schema_messages
 from ..extensions import csrf, db
 from ..http_errors import error_response
 from ..tx import commit, rollback
@@ -73,7 +73,7 @@ def create_booking():
     try:
         data = BookingCreateSchema().load(request.get_json(silent=True) or {})
     except ValidationError as exc:
-        raise ValidationFailed(fields=exc.normalized_messages()) from None
+        raise ValidationFailed(fields=schema_messages.translated(exc.normalized_messages())) from None
     # Listing, pact, author, slot and booking policy in one query.
     listing, slot, policy = services.booking_target(data["listing_id"], data["slot_id"] or None)
     if listing is None or not permissions.can_see_booking_listing(current_user, listing):

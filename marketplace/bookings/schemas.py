@@ -1,20 +1,22 @@
 """Marshmallow schemas of the bookings API: input and output kept apart."""
 from __future__ import annotations
 
-from marshmallow import EXCLUDE, Schema, fields, validate
+from marshmallow import EXCLUDE, Schema, fields
 
 from models import PaymentMethod
+
+from .. import schema_messages as m
 
 
 class BookingCreateSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    listing_id = fields.Integer(required=True, strict=True)
-    slot_id = fields.Integer(load_default=None, allow_none=True, strict=True)
-    quantity = fields.Integer(load_default=1, strict=True, validate=validate.Range(min=1, max=100))
-    payment_method = fields.String(load_default=None, allow_none=True,
-                                   validate=validate.OneOf([m.value for m in PaymentMethod]))
+    listing_id = fields.Integer(required=True, strict=True, error_messages=m.WHOLE)
+    slot_id = fields.Integer(load_default=None, allow_none=True, strict=True, error_messages=m.WHOLE)
+    quantity = fields.Integer(load_default=1, strict=True, validate=m.between(1, 100), error_messages=m.WHOLE)
+    payment_method = fields.String(load_default=None, allow_none=True, error_messages=m.TEXT,
+                                   validate=m.one_of([method.value for method in PaymentMethod]))
 
 
 class BookingSchema(Schema):

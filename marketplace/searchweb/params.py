@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
-from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates_schema
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validates_schema
 
 from models import LISTING_CATEGORIES, ListingKind
 from search import MAX_PER_PAGE, SORTS, SearchParams
 from search.query import MAX_QUERY_LENGTH, clean
+
+from .. import schema_messages as m
 
 PRICING = ("free", "money", "hours")
 
@@ -15,22 +17,22 @@ class SearchArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(load_default="")
-    kind = fields.String(validate=validate.OneOf([k.value for k in ListingKind]), load_default=None)
-    category = fields.String(validate=validate.OneOf(LISTING_CATEGORIES), load_default=None)
-    district = fields.String(validate=validate.Length(max=80), load_default=None)
-    group = fields.Integer(validate=validate.Range(min=1), load_default=None)
-    pricing = fields.String(validate=validate.OneOf(PRICING), load_default=None)
-    free = fields.Boolean(load_default=False)
-    hours = fields.Boolean(load_default=False)
-    date_from = fields.Date(data_key="from", load_default=None)
-    date_to = fields.Date(data_key="to", load_default=None)
-    lat = fields.Float(validate=validate.Range(min=-90, max=90), load_default=None)
-    lon = fields.Float(validate=validate.Range(min=-180, max=180), load_default=None)
-    km = fields.Float(validate=validate.Range(min=0.1, max=500), load_default=None)
-    sort = fields.String(validate=validate.OneOf(SORTS), load_default="relevance")
-    page = fields.Integer(validate=validate.Range(min=1), load_default=1)
-    per_page = fields.Integer(validate=validate.Range(min=1), load_default=20)
+    q = fields.String(load_default="", error_messages=m.TEXT)
+    kind = fields.String(validate=m.one_of([k.value for k in ListingKind]), load_default=None)
+    category = fields.String(validate=m.one_of(LISTING_CATEGORIES), load_default=None)
+    district = fields.String(validate=m.at_most(80), load_default=None, error_messages=m.TEXT)
+    group = fields.Integer(validate=m.between(1), load_default=None, error_messages=m.WHOLE)
+    pricing = fields.String(validate=m.one_of(PRICING), load_default=None)
+    free = fields.Boolean(load_default=False, error_messages=m.YES_NO)
+    hours = fields.Boolean(load_default=False, error_messages=m.YES_NO)
+    date_from = fields.Date(data_key="from", load_default=None, error_messages=m.DATE)
+    date_to = fields.Date(data_key="to", load_default=None, error_messages=m.DATE)
+    lat = fields.Float(validate=m.between(-90, 90), load_default=None, error_messages=m.NUMBER)
+    lon = fields.Float(validate=m.between(-180, 180), load_default=None, error_messages=m.NUMBER)
+    km = fields.Float(validate=m.between(0.1, 500), load_default=None, error_messages=m.NUMBER)
+    sort = fields.String(validate=m.one_of(SORTS), load_default="relevance")
+    page = fields.Integer(validate=m.between(1), load_default=1, error_messages=m.WHOLE)
+    per_page = fields.Integer(validate=m.between(1), load_default=20, error_messages=m.WHOLE)
 
     @validates_schema(skip_on_field_errors=False)
     def check(self, data, **kwargs):
@@ -58,7 +60,7 @@ def parse_args(args) -> tuple[SearchParams, dict]:
         data = schema.load(raw)
         errors = {}
     except ValidationError as exc:
-        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        errors = m.translated(exc.messages)
         valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
         data = {name: field.load_default for name, field in schema.fields.items()}
         data.update(valid)

@@ -9,6 +9,7 @@ from flask_login import current_user
 from marshmallow import ValidationError
 
 from .. import permissions as perm
+from .. import schema_messages
 from ..extensions import db
 from ..http_errors import error_response
 from . import services, statements
@@ -46,7 +47,7 @@ def wallet_entries():
     try:
         args = EntriesQuerySchema().load(request.args)
     except ValidationError as exc:
-        return error_response(422, None, "validation_failed", exc.messages)
+        return error_response(422, None, "validation_failed", schema_messages.translated(exc.messages))
     account = services.user_account(current_user)
     rows = statements.entries_page(account, before_id=args["before_id"], limit=args["limit"]) if account else []
     entries = [{"id": r[0], "created_at": r[1], "amount_minutes": r[2], "reason": r[3], "reference": r[4],

@@ -1,12 +1,14 @@
 """Marshmallow schemas of the wallet API (output only: the API is read-only)."""
 from __future__ import annotations
 
-from marshmallow import Schema, fields, validate
+from marshmallow import Schema, fields
+
+from .. import schema_messages as m
 
 
 class EntriesQuerySchema(Schema):
-    before_id = fields.Integer(load_default=None, validate=validate.Range(min=1))
-    limit = fields.Integer(load_default=50, validate=validate.Range(min=1, max=200))
+    before_id = fields.Integer(load_default=None, validate=m.between(1), error_messages=m.WHOLE)
+    limit = fields.Integer(load_default=50, validate=m.between(1, 200), error_messages=m.WHOLE)
 
 
 class WalletSchema(Schema):
