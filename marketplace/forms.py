@@ -31,7 +31,7 @@ def choices(pairs) -> list[SelectChoice]:
 
 def locale_field(label=None) -> SelectField:
     return SelectField(
-        label or _l("Your language (pages and emails)"),
+        label or _l("Your language (pages and messages)"),
         choices=choices([("", _l("Same as my browser"))] + list(LANGUAGE_NAMES.items())),
         default="",
     )
