@@ -41,11 +41,11 @@ run: install translations
 	$(BIN)/gunicorn --workers $(WORKERS) --bind $(HOST):$(PORT) --access-logfile - wsgi:app
 
 test: install-dev translations chromium
-	$(BIN)/ruff check marketplace models search tests benchmarks
+	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
 lint: install-dev
-	$(BIN)/ruff check marketplace models search tests benchmarks
+	$(BIN)/ruff check .
 
 clean:
 	rm -rf $(VENV) *.egg-info .pytest_cache instance

@@ -1,15 +1,14 @@
 """foundation
 
 Revision ID: 0001_foundation
-Revises: 
+Revises:
 Create Date: 2026-11-27 03:35:08.348737
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import models.base
-
 
 # revision identifiers, used by Alembic.
 revision = '0001_foundation'
@@ -108,7 +107,8 @@ def upgrade():
     sa.Column('role', sa.String(length=16), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_memberships_group_id_groups'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'],
+        name=op.f('fk_memberships_group_id_groups'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['user_id'], ['users.id'], name=op.f('fk_memberships_user_id_users'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_memberships')),
     sa.UniqueConstraint('user_id', 'group_id', name=op.f('uq_memberships_user_id'))
@@ -204,7 +204,8 @@ def upgrade():
     op.create_table('pact_groups',
     sa.Column('pact_id', sa.Integer(), nullable=False),
     sa.Column('group_id', sa.Integer(), nullable=False),
-    sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_pact_groups_group_id_groups'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['group_id'], ['groups.id'],
+        name=op.f('fk_pact_groups_group_id_groups'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['pact_id'], ['pacts.id'], name=op.f('fk_pact_groups_pact_id_pacts'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('pact_id', 'group_id', name=op.f('pk_pact_groups'))
     )
@@ -218,7 +219,8 @@ def upgrade():
     sa.CheckConstraint('capacity >= 0', name=op.f('ck_slots_capacity_not_negative')),
     sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_slots_ends_after_start')),
     sa.CheckConstraint('reserved >= 0 AND reserved <= capacity', name=op.f('ck_slots_reserved_within_capacity')),
-    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_slots_listing_id_listings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'],
+        name=op.f('fk_slots_listing_id_listings'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_slots'))
     )
     with op.batch_alter_table('slots', schema=None) as batch_op:

@@ -47,7 +47,9 @@ def upgrade():
     sa.Column('balance', sa.Integer(), nullable=False),
     sa.Column('held', sa.Integer(), nullable=False),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.CheckConstraint('(CASE WHEN user_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN group_id IS NULL THEN 0 ELSE 1 END) + (CASE WHEN code IS NULL THEN 0 ELSE 1 END) = 1', name=op.f('ck_accounts_one_owner')),
+    sa.CheckConstraint('(CASE WHEN user_id IS NULL THEN 0 ELSE 1 END) + '
+        '(CASE WHEN group_id IS NULL THEN 0 ELSE 1 END) + '
+        '(CASE WHEN code IS NULL THEN 0 ELSE 1 END) = 1', name=op.f('ck_accounts_one_owner')),
     sa.CheckConstraint('floor IS NULL OR balance >= floor', name=op.f('ck_accounts_balance_above_floor')),
     sa.CheckConstraint('held >= 0', name=op.f('ck_accounts_held_not_negative')),
     sa.ForeignKeyConstraint(['group_id'], ['groups.id'], name=op.f('fk_accounts_group_id_groups')),
@@ -105,7 +107,8 @@ def upgrade():
     )
     op.create_index(op.f('ix_holds_account_id'), 'holds', ['account_id'], unique=False)
     op.create_index(op.f('ix_holds_reference'), 'holds', ['reference'], unique=False)
-    op.create_index('uq_holds_open_reference', 'holds', ['reference'], unique=True, sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
+    op.create_index('uq_holds_open_reference', 'holds', ['reference'], unique=True,
+        sqlite_where=sa.text("status = 'open'"), postgresql_where=sa.text("status = 'open'"))
 
     op.create_table('pact_timebank_settings',
     sa.Column('pact_id', sa.Integer(), nullable=False),
@@ -113,8 +116,10 @@ def upgrade():
     sa.Column('updated_by_id', sa.Integer(), nullable=True),
     sa.Column('created_at', models.base.UTCDateTime(timezone=True), nullable=False),
     sa.Column('updated_at', models.base.UTCDateTime(timezone=True), nullable=False),
-    sa.ForeignKeyConstraint(['pact_id'], ['pacts.id'], name=op.f('fk_pact_timebank_settings_pact_id_pacts'), ondelete='CASCADE'),
-    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'], name=op.f('fk_pact_timebank_settings_updated_by_id_users')),
+    sa.ForeignKeyConstraint(['pact_id'], ['pacts.id'], name=op.f('fk_pact_timebank_settings_pact_id_pacts'),
+        ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['updated_by_id'], ['users.id'],
+        name=op.f('fk_pact_timebank_settings_updated_by_id_users')),
     sa.PrimaryKeyConstraint('pact_id', name=op.f('pk_pact_timebank_settings'))
     )
 

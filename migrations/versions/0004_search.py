@@ -5,11 +5,10 @@ Revises: 0003_timebank
 Create Date: 2026-11-27 12:00:00
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import models.base
-
 
 # revision identifiers, used by Alembic.
 revision = '0004_search'

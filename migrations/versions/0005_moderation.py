@@ -5,11 +5,10 @@ Revises: 0004_search
 Create Date: 2026-11-27 03:46:41.364149
 
 """
-from alembic import op
 import sqlalchemy as sa
+from alembic import op
 
 import models.base
-
 
 # revision identifiers, used by Alembic.
 revision = '0005_moderation'
@@ -32,7 +31,8 @@ def upgrade():
     sa.Column('statement', sa.Text(), nullable=False),
     sa.Column('snapshot', sa.JSON(), nullable=True),
     sa.ForeignKeyConstraint(['actor_id'], ['users.id'], name=op.f('fk_moderation_actions_actor_id_users')),
-    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_moderation_actions_listing_id_listings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_moderation_actions_listing_id_listings'),
+        ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['target_user_id'], ['users.id'], name=op.f('fk_moderation_actions_target_user_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_moderation_actions'))
     )
@@ -54,7 +54,8 @@ def upgrade():
     sa.Column('closed_by_id', sa.Integer(), nullable=True),
     sa.Column('resolution_note', sa.Text(), nullable=False),
     sa.ForeignKeyConstraint(['closed_by_id'], ['users.id'], name=op.f('fk_reports_closed_by_id_users')),
-    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_reports_listing_id_listings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_reports_listing_id_listings'),
+        ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['reporter_id'], ['users.id'], name=op.f('fk_reports_reporter_id_users')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_reports')),
     sa.UniqueConstraint('listing_id', 'reporter_id', name=op.f('uq_reports_listing_id'))
@@ -76,11 +77,13 @@ def upgrade():
     sa.Column('decided_at', models.base.UTCDateTime(timezone=True), nullable=True),
     sa.Column('decided_by_id', sa.Integer(), nullable=True),
     sa.Column('decision_reason', sa.Text(), nullable=False),
-    sa.ForeignKeyConstraint(['action_id'], ['moderation_actions.id'], name=op.f('fk_appeals_action_id_moderation_actions')),
+    sa.ForeignKeyConstraint(['action_id'], ['moderation_actions.id'],
+        name=op.f('fk_appeals_action_id_moderation_actions')),
     sa.ForeignKeyConstraint(['appellant_id'], ['users.id'], name=op.f('fk_appeals_appellant_id_users')),
     sa.ForeignKeyConstraint(['assigned_to_id'], ['users.id'], name=op.f('fk_appeals_assigned_to_id_users')),
     sa.ForeignKeyConstraint(['decided_by_id'], ['users.id'], name=op.f('fk_appeals_decided_by_id_users')),
-    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_appeals_listing_id_listings'), ondelete='CASCADE'),
+    sa.ForeignKeyConstraint(['listing_id'], ['listings.id'], name=op.f('fk_appeals_listing_id_listings'),
+        ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_appeals')),
     sa.UniqueConstraint('action_id', name=op.f('uq_appeals_action_id'))
     )
