@@ -24,6 +24,19 @@ def apply_errors(form, exc: ValidationFailed) -> None:
         form.form_errors.append(user_message(exc))
 
 
+def add_service_checks(form, check) -> None:
+    """The form already failed: also show what the service's own check (`check(form.service_data())`)
+    finds in the other fields, so the person learns every problem in one round. A field the form
+    already flagged keeps its message. Nothing is written: the check only validates."""
+    try:
+        check(form.service_data())
+    except ValidationFailed as exc:
+        for name, messages in exc.fields.items():
+            field = getattr(form, name, None)
+            if field is not None and not field.errors:
+                field.errors = [str(m) for m in messages]
+
+
 def choices(pairs) -> list[SelectChoice]:
     """(value, label) pairs as WTForms 3.3 SelectChoice objects (tuples are deprecated)."""
     return [SelectChoice(value, label) for value, label in pairs]

@@ -92,14 +92,6 @@ class ListingForm(FlaskForm):
     def service_data(self) -> dict:
         return {name: field.data for name, field in self._fields.items() if name != "csrf_token"}
 
-    def validate(self, extra_validators=None) -> bool:
-        ok = super().validate(extra_validators)
-        # A good needs a quantity. The service checks it (with the price, the pact...) once the form is valid;
-        # when the form already fails, say it now too, so the person learns every problem in one round.
-        if not ok and self.kind.data == "good" and self.stock.data is None and not self.stock.errors:
-            self.stock.errors = [*self.stock.errors, _l("Say how many are available (a whole number, 0 or more).")]
-        return ok
-
 
 class DatesForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],

@@ -56,7 +56,7 @@ def _check_pact(group: Group, pact_id) -> Pact:
     return pact
 
 
-def _clean(data: dict, kind: str) -> dict:
+def check_listing_fields(data: dict, kind: str) -> dict:
     """Validate the listing's fields; collects every error before raising."""
     errors: dict[str, list[str]] = {}
     out: dict = {}
@@ -125,7 +125,7 @@ def create_listing(actor: User, group: Group, data: dict) -> Listing:
     except ValidationFailed as exc:
         errors.update(exc.fields)
     try:
-        clean = _clean(data, kind)
+        clean = check_listing_fields(data, kind)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if errors:
@@ -155,7 +155,7 @@ def update_listing(actor: User, listing: Listing, data: dict) -> Listing:
     except ValidationFailed as exc:
         errors.update(exc.fields)
     try:
-        clean = _clean(data, listing.kind)
+        clean = check_listing_fields(data, listing.kind)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     if errors:

@@ -12,7 +12,7 @@ from models.visibility import is_public
 
 from .. import permissions
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import add_service_checks, apply_errors
 from ..http_errors import user_message
 from ..pacts.services import active_pacts_of_group
 from ..tx import commit, rollback
@@ -77,6 +77,8 @@ def create(slug: str):
             if listing.kind != "good" and not listing.on_request:
                 return redirect(url_for("listings.dates", listing_id=listing.id))
             return redirect(url_for("listings.detail", listing_id=listing.id))
+    elif form.is_submitted():
+        add_service_checks(form, lambda data: services.check_listing_fields(data, form.kind.data))
     return render_template("listings/form.html", form=form, group=group, listing=None), \
         422 if form.errors else 200
 
@@ -99,6 +101,8 @@ def edit(listing_id: int):
             if listing.status == "pending_review":
                 flash(_("Your group's listings are reviewed: the changes are waiting for the city."), "info")
             return redirect(url_for("listings.detail", listing_id=listing.id))
+    elif form.is_submitted():
+        add_service_checks(form, lambda data: services.check_listing_fields(data, listing.kind))
     return render_template("listings/form.html", form=form, group=listing.group, listing=listing), \
         422 if form.errors else 200
 

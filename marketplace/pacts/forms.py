@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional, ValidationError
+from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
 from models import CommonsKind, PactKind
 
@@ -55,11 +55,6 @@ class PactForm(FlaskForm):
                                      validators=[Optional()])
     start_date = DateField(_l("Start date"), validators=[_required])
     end_date = DateField(_l("End date"), validators=[_required])
-
-    def validate_end_date(self, field) -> None:
-        # The service checks it too; here it is said together with the form's other errors.
-        if self.start_date.data and field.data and field.data <= self.start_date.data:
-            raise ValidationError(_l("The end date must be after the start date."))
 
     def set_commons_choices(self, commons: list) -> None:
         self.commons_id.choices = choices([(0, _l("— choose —"))] + [(c.id, f"{c.name} ({c.district})")

@@ -51,7 +51,7 @@ def _snapshot(pact: Pact) -> dict:
             "end_date": pact.end_date.isoformat() if pact.end_date else None}
 
 
-def _clean(data: dict) -> dict:
+def check_pact_fields(data: dict) -> dict:
     """Validate the proposal fields; raise ValidationFailed naming each bad field."""
     errors: dict[str, list[str]] = {}
     out = {name: (data.get(name) or "").strip() for name in TEXT_FIELDS}
@@ -98,7 +98,7 @@ def propose_pact(actor: User, group: Group, data: dict) -> Pact:
     """A coordinator drafts a pact for `group`. It stays a draft until submitted."""
     errors: dict = {}
     try:
-        clean = _clean(data)
+        clean = check_pact_fields(data)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     try:
@@ -121,7 +121,7 @@ def update_pact(actor: User, pact: Pact, data: dict) -> Pact:
         raise Conflict(_("Only a draft can be edited; this pact is %(status)s.", status=pact.status))
     errors: dict = {}
     try:
-        clean = _clean(data)
+        clean = check_pact_fields(data)
     except ValidationFailed as exc:
         errors.update(exc.fields)
     try:

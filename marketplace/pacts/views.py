@@ -13,7 +13,7 @@ from models.visibility import public_listings
 from .. import permissions
 from ..commons.services import all_commons, districts
 from ..extensions import db
-from ..forms import apply_errors
+from ..forms import add_service_checks, apply_errors
 from ..http_errors import user_message
 from ..tx import commit, rollback
 from . import services
@@ -80,6 +80,8 @@ def propose(slug: str):
         else:
             flash(_("Your draft is saved. Check it and submit it to the city when it is ready."), "success")
             return redirect(url_for("pacts.detail", pact_id=pact.id))
+    elif form.is_submitted():
+        add_service_checks(form, services.check_pact_fields)
     return render_template("pacts/form.html", form=form, group=group, pact=None), 422 if form.errors else 200
 
 
@@ -99,6 +101,8 @@ def edit(pact_id: int):
         else:
             flash(_("The draft is saved."), "success")
             return redirect(url_for("pacts.detail", pact_id=pact.id))
+    elif form.is_submitted():
+        add_service_checks(form, services.check_pact_fields)
     return render_template("pacts/form.html", form=form, group=pact.groups[0], pact=pact), \
         422 if form.errors else 200
 

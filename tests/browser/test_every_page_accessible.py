@@ -25,7 +25,6 @@ notification, photo and report pages have something to show.
 """
 from __future__ import annotations
 
-import datetime as dt
 import io
 import re
 from collections import deque
@@ -40,6 +39,7 @@ from werkzeug.routing import RequestRedirect
 from marketplace.extensions import db
 from models import Booking, EmailMessage, Group, Listing, Pact
 from tests.browser.conftest import axe_violations, log_in
+from tests.browser.coordinator_forms import fill_volunteer_hours
 
 pytestmark = pytest.mark.browser
 
@@ -319,11 +319,7 @@ def _log_hours_and_invite(app, base, page):
     page.get_by_role("button", name="Send the invitation").click()
     assert f"The invitation is sent to {INVITEE}." in page.locator(".flashes").inner_text()
     page.goto(f"{base}/groups/{GARDEN_SLUG}/volunteering/new")
-    page.get_by_label("Pact").select_option(label=GARDEN_PACT)
-    page.get_by_label("Date of the work").fill(dt.date.today().isoformat())
-    page.get_by_label("What was done").fill("Weeding the raised beds")
-    page.get_by_label("Volunteers and hours").fill(f"{RESIDENT} 2")
-    page.get_by_role("button", name="Log hours").click()
+    fill_volunteer_hours(page, pact=GARDEN_PACT, what="Weeding the raised beds", volunteers=f"{RESIDENT} 2")
     assert "Logged hours for 1 volunteer(s)" in page.locator(".flashes").inner_text()
     _add_a_photo(app, base, page)
 

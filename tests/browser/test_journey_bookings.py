@@ -17,7 +17,7 @@ from marketplace.extensions import db
 from models import Booking, StripeEvent
 from tests.bookings_support import STRIPE_KEY, WEBHOOK_SECRET
 from tests.browser.conftest import axe_violations
-from tests.browser.listing_form import fill_new_listing
+from tests.browser.coordinator_forms import fill_new_listing
 from tests.fake_stripe import FakeStripe
 
 pytestmark = pytest.mark.browser

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from tests.browser.conftest import axe_violations
-from tests.browser.listing_form import fill_new_listing
+from tests.browser.coordinator_forms import fill_new_listing
 
 pytestmark = pytest.mark.browser
 

@@ -5,12 +5,12 @@ shows), the Repair Café checks them in and the hour moves to the group;
 `ledger check` is clean."""
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pytest
 
 from tests.browser.conftest import axe_violations
+from tests.browser.coordinator_forms import fill_volunteer_hours
 
 pytestmark = pytest.mark.browser
 
@@ -49,11 +49,7 @@ def test_volunteer_hours_earned_then_spent_on_a_repair_slot(live_server, browser
     # --- The garden's coordinator logs 2 hours for the resident (a bad line first). ---
     _group_page(garden, GARDEN, "Time-bank hours")
     garden.get_by_role("link", name="Log volunteer hours").click()
-    garden.get_by_label("Pact").select_option(label=GARDEN_PACT)
-    garden.get_by_label("Date of the work").fill(dt.date.today().isoformat())
-    garden.get_by_label("What was done").fill("Garden clean-up")
-    garden.get_by_label("Volunteers and hours").fill(f"{RESIDENT} 0")
-    garden.get_by_role("button", name="Log hours").click()
+    fill_volunteer_hours(garden, pact=GARDEN_PACT, what="Garden clean-up", volunteers=f"{RESIDENT} 0")
     assert "The amount must be more than zero." in garden.get_by_role("alert").inner_text()
     garden.get_by_label("Volunteers and hours").fill(f"{RESIDENT} 2")
     garden.get_by_role("button", name="Log hours").click()

@@ -1,5 +1,7 @@
-"""Filling in the "New listing" form as a group coordinator does, for the journeys."""
+"""Filling in a group coordinator's forms ("New listing", "Log volunteer hours") for the journeys."""
 from __future__ import annotations
+
+import datetime as dt
 
 
 def fill_new_listing(page, *, group: str, kind: str, title: str, category: str, pact: str,
@@ -16,3 +18,13 @@ def fill_new_listing(page, *, group: str, kind: str, title: str, category: str, 
     page.get_by_label("Category").select_option(label=category)
     page.get_by_label("Under the pact").select_option(label=pact)
     page.get_by_label("Free", exact=True).check()
+
+
+def fill_volunteer_hours(page, *, pact: str, what: str, volunteers: str) -> None:
+    """On the "Log volunteer hours" page: work done today under `pact`; `volunteers` is the text of the
+    "Volunteers and hours" box (one "email hours" per line). Then presses "Log hours"."""
+    page.get_by_label("Pact").select_option(label=pact)
+    page.get_by_label("Date of the work").fill(dt.date.today().isoformat())
+    page.get_by_label("What was done").fill(what)
+    page.get_by_label("Volunteers and hours").fill(volunteers)
+    page.get_by_role("button", name="Log hours").click()
