@@ -68,4 +68,5 @@ def discard_uncommitted() -> None:
 def register_teardown(app) -> None:
     @app.teardown_appcontext
     def undo_uncommitted(_exc=None):
-        discard_uncommitted()
+        if db.session.registry.has():  # only a session this context used can hold undo work
+            discard_uncommitted()

@@ -5,18 +5,18 @@ from marshmallow import EXCLUDE, Schema, fields
 
 from models import PaymentMethod
 
-from .. import schema_messages as m
+from .. import schema_messages as checks
 
 
 class BookingCreateSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    listing_id = fields.Integer(required=True, strict=True, error_messages=m.WHOLE)
-    slot_id = fields.Integer(load_default=None, allow_none=True, strict=True, error_messages=m.WHOLE)
-    quantity = fields.Integer(load_default=1, strict=True, validate=m.between(1, 100), error_messages=m.WHOLE)
-    payment_method = fields.String(load_default=None, allow_none=True, error_messages=m.TEXT,
-                                   validate=m.one_of([method.value for method in PaymentMethod]))
+    listing_id = fields.Integer(required=True, strict=True, error_messages=checks.WHOLE)
+    slot_id = fields.Integer(load_default=None, allow_none=True, strict=True, error_messages=checks.WHOLE)
+    quantity = fields.Integer(load_default=1, strict=True, validate=checks.between(1, 100), error_messages=checks.WHOLE)
+    payment_method = fields.String(load_default=None, allow_none=True, error_messages=checks.TEXT,
+                                   validate=checks.one_of([method.value for method in PaymentMethod]))
 
 
 class BookingSchema(Schema):

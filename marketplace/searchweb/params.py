@@ -8,7 +8,7 @@ from models import LISTING_CATEGORIES, ListingKind
 from search import MAX_PER_PAGE, SORTS, SearchParams
 from search.query import MAX_QUERY_LENGTH, clean
 
-from .. import schema_messages as m
+from .. import schema_messages as checks
 
 PRICING = ("free", "money", "hours")
 
@@ -17,22 +17,22 @@ class SearchArgsSchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    q = fields.String(load_default="", error_messages=m.TEXT)
-    kind = fields.String(validate=m.one_of([k.value for k in ListingKind]), load_default=None)
-    category = fields.String(validate=m.one_of(LISTING_CATEGORIES), load_default=None)
-    district = fields.String(validate=m.at_most(80), load_default=None, error_messages=m.TEXT)
-    group = fields.Integer(validate=m.between(1), load_default=None, error_messages=m.WHOLE)
-    pricing = fields.String(validate=m.one_of(PRICING), load_default=None)
-    free = fields.Boolean(load_default=False, error_messages=m.YES_NO)
-    hours = fields.Boolean(load_default=False, error_messages=m.YES_NO)
-    date_from = fields.Date(data_key="from", load_default=None, error_messages=m.DATE)
-    date_to = fields.Date(data_key="to", load_default=None, error_messages=m.DATE)
-    lat = fields.Float(validate=m.between(-90, 90), load_default=None, error_messages=m.NUMBER)
-    lon = fields.Float(validate=m.between(-180, 180), load_default=None, error_messages=m.NUMBER)
-    km = fields.Float(validate=m.between(0.1, 500), load_default=None, error_messages=m.NUMBER)
-    sort = fields.String(validate=m.one_of(SORTS), load_default="relevance")
-    page = fields.Integer(validate=m.between(1), load_default=1, error_messages=m.WHOLE)
-    per_page = fields.Integer(validate=m.between(1), load_default=20, error_messages=m.WHOLE)
+    q = fields.String(load_default="", error_messages=checks.TEXT)
+    kind = fields.String(validate=checks.one_of([k.value for k in ListingKind]), load_default=None)
+    category = fields.String(validate=checks.one_of(LISTING_CATEGORIES), load_default=None)
+    district = fields.String(validate=checks.at_most(80), load_default=None, error_messages=checks.TEXT)
+    group = fields.Integer(validate=checks.between(1), load_default=None, error_messages=checks.WHOLE)
+    pricing = fields.String(validate=checks.one_of(PRICING), load_default=None)
+    free = fields.Boolean(load_default=False, error_messages=checks.YES_NO)
+    hours = fields.Boolean(load_default=False, error_messages=checks.YES_NO)
+    date_from = fields.Date(data_key="from", load_default=None, error_messages=checks.DATE)
+    date_to = fields.Date(data_key="to", load_default=None, error_messages=checks.DATE)
+    lat = fields.Float(validate=checks.between(-90, 90), load_default=None, error_messages=checks.NUMBER)
+    lon = fields.Float(validate=checks.between(-180, 180), load_default=None, error_messages=checks.NUMBER)
+    km = fields.Float(validate=checks.between(0.1, 500), load_default=None, error_messages=checks.NUMBER)
+    sort = fields.String(validate=checks.one_of(SORTS), load_default="relevance")
+    page = fields.Integer(validate=checks.between(1), load_default=1, error_messages=checks.WHOLE)
+    per_page = fields.Integer(validate=checks.between(1), load_default=20, error_messages=checks.WHOLE)
 
     @validates_schema(skip_on_field_errors=False)
     def check(self, data, **kwargs):
@@ -60,7 +60,7 @@ def parse_args(args) -> tuple[SearchParams, dict]:
         data = schema.load(raw)
         errors = {}
     except ValidationError as exc:
-        errors = m.translated(exc.messages)
+        errors = checks.translated(exc.messages)
         valid = exc.valid_data if isinstance(exc.valid_data, dict) else {}
         data = {name: field.load_default for name, field in schema.fields.items()}
         data.update(valid)

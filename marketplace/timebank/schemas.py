@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from marshmallow import Schema, fields
 
-from .. import schema_messages as m
+from .. import schema_messages as checks
 
 
 class EntriesQuerySchema(Schema):
-    before_id = fields.Integer(load_default=None, validate=m.between(1), error_messages=m.WHOLE)
-    limit = fields.Integer(load_default=50, validate=m.between(1, 200), error_messages=m.WHOLE)
+    before_id = fields.Integer(load_default=None, validate=checks.between(1), error_messages=checks.WHOLE)
+    limit = fields.Integer(load_default=50, validate=checks.between(1, 200), error_messages=checks.WHOLE)
 
 
 class WalletSchema(Schema):
