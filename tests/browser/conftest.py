@@ -26,6 +26,24 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
 DEMO_PASSWORD = "commons-demo-2026"
 
 
+def buffered(app):
+    """The WSGI app, answering with each response read whole and closed before the server writes it.
+
+    werkzeug's development server skips `close()` on a response when the browser drops the
+    connection while the server drains the request (in serving.py the read in `finally` raises
+    before `application_iter.close()`), which leaves a static file open until the garbage
+    collector finds it in the middle of a later test as a ResourceWarning. Test pages are small.
+    """
+    def wsgi(environ, start_response):
+        response = app(environ, start_response)
+        try:
+            return [b"".join(response)]
+        finally:
+            if hasattr(response, "close"):
+                response.close()
+    return wsgi
+
+
 @contextlib.contextmanager
 def serve(tmp_path_factory, **config):
     """A live server over a fresh SQLite file holding the demo city; yields (app, base_url).
@@ -46,7 +64,7 @@ def serve(tmp_path_factory, **config):
         db.create_all()
         load_demo(db.session)
         db.session.commit()
-    server = make_server("127.0.0.1", 0, app, threaded=True)
+    server = make_server("127.0.0.1", 0, buffered(app), threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
