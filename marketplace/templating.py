@@ -1,15 +1,17 @@
 """Filters and globals the templates use: Markdown, money, hours, dates."""
 from __future__ import annotations
 
+from decimal import Decimal
+
 import markdown as md
 import nh3
 from flask import current_app
 from flask_babel import format_currency, format_datetime, get_locale
-from flask_babel import gettext as _
 from markupsafe import Markup
 
 from . import permissions
 from .i18n import LANGUAGE_NAMES
+from .timebank.amounts import format_minutes
 
 ALLOWED_TAGS = {"p", "br", "strong", "em", "ul", "ol", "li", "a", "blockquote", "code", "pre",
                 "h3", "h4", "hr"}
@@ -30,21 +32,17 @@ def render_markdown(text: str | None) -> Markup:
 
 
 def money(minor: int | None, currency: str | None = None) -> str:
+    """Minor units shown the reader's way ("12,50 RON" in Romanian, "RON 12.50" in English).
+
+    Decimal, not float, so no amount is ever shown a cent off."""
     if minor is None:
         return ""
     currency = currency or current_app.config["CURRENCY"]
-    return format_currency(minor / 100, currency)
+    return format_currency(Decimal(minor).scaleb(-2), currency)
 
 
-def hours(minutes: int | None) -> str:
-    if minutes is None:
-        return ""
-    h, m = divmod(int(minutes), 60)
-    if m == 0:
-        return _("%(h)d h", h=h)
-    if h == 0:
-        return _("%(m)d min", m=m)
-    return _("%(h)d h %(m)02d min", h=h, m=m)
+# One way of writing hours everywhere: the time bank's ("2 h", "1 h 30 min", "-45 min").
+hours = format_minutes
 
 
 def register_template_helpers(app) -> None:

@@ -7,7 +7,7 @@ import pytest
 from sqlalchemy import select
 
 from marketplace.extensions import db
-from marketplace.listings.pricing import parse_minutes, parse_money
+from marketplace.listings.pricing import format_money_input, parse_money
 from models import AuditLog, Group, Listing, PactStatus, Slot
 from tests.factories import make_group, make_listing, make_pact, make_user
 from tests.helpers_pgl import audit_actions, client_as, count
@@ -15,16 +15,17 @@ from tests.helpers_pgl import audit_actions, client_as, count
 NEXT_WEEK = dt.date.today() + dt.timedelta(days=7)
 
 
-@pytest.mark.parametrize("text,minutes", [("1:30", 90), ("1.5", 90), ("1,5", 90), ("2", 120), ("0:45", 45),
-                                          ("2h", 120), ("", None), ("abc", None), ("-1", None), ("1e3", None)])
-def test_parse_minutes(text, minutes):
-    assert parse_minutes(text) == minutes
-
-
 @pytest.mark.parametrize("text,minor", [("12", 1200), ("12.5", 1250), ("12,50", 1250), ("0.99", 99),
                                         ("1.234", None), ("-3", None), ("ten", None)])
 def test_parse_money(text, minor):
     assert parse_money(text) == minor
+
+
+@pytest.mark.parametrize("locale,shown", [("en", "1234.05"), ("ro", "1234,05"), ("it", "1234,05"),
+                                          ("pl", "1234,05"), ("hu", "1234,05")])
+def test_a_price_is_put_back_in_the_form_the_readers_way_and_reads_back_the_same(locale, shown):
+    assert format_money_input(123405, locale) == shown
+    assert parse_money(format_money_input(123405, locale)) == 123405
 
 
 def _setup(app, needs_review=True):
@@ -146,6 +147,22 @@ def test_money_pricing_when_stripe_is_configured(make_app):
     with app.app_context():
         listing = db.session.scalar(select(Listing))
         assert (listing.price_minor, listing.currency, listing.price_minutes) == (1250, "RON", 120)
+
+
+@pytest.mark.parametrize("typed,minutes", [("1:30", 90), ("1,5", 90), ("45 min", 45), ("2h", 120),
+                                           ("1.33", None), ("0", None), ("101", None), ("-2", None)])
+def test_hours_prices_are_read_like_the_time_banks_amounts(app, typed, minutes):
+    ids = _setup(app)
+    member = client_as(app, "mem@example.org")
+    response = member.post(f"/groups/{ids['slug']}/listings/new", data=_good(ids["active"], pricing="hours",
+                                                                            hours=typed))
+    with app.app_context():
+        listing = db.session.scalar(select(Listing))
+        if minutes is None:
+            assert listing is None and response.status_code == 422
+            assert "Enter hours like 2, 1.5 or 1:30 (at most 100 hours)." in response.get_data(as_text=True)
+        else:
+            assert listing.price_minutes == minutes
 
 
 def _event(client, ids):

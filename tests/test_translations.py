@@ -225,3 +225,18 @@ def test_api_validation_errors_are_translated(translated_client):
     assert response.status_code == 422 and error["code"] == "validation_failed"
     assert error["message"] == "Alcune informazioni non sono valide."
     assert error["fields"] == {"listing_id": ["Inserisci un numero intero."], "quantity": ["Usa un numero da 1 a 100."]}
+
+
+@pytest.mark.parametrize("locale,price,time", [
+    ("en", "12.50", "1 h 30 min"), ("ro", "12,50", "1 h 30 min"), ("it", "12,50", "1 h 30 min"),
+    ("pl", "12,50", "1 godz. 30 min"), ("hu", "12,50", "1 óra 30 perc"),
+])
+def test_money_and_hours_are_written_the_readers_way(translated_client, locale, price, time):
+    from flask_babel import force_locale
+
+    from marketplace.templating import hours, money
+
+    with translated_client.application.test_request_context(), force_locale(locale):
+        assert price in money(1250, "EUR")
+        assert hours(90) == time
+        assert hours(-45).startswith("-45 ")

@@ -18,7 +18,9 @@ from models.errors import Conflict, DomainError, ValidationFailed
 from .. import audit
 from ..commons.services import check_coordinates
 from ..extensions import db
-from .pricing import MAX_MINOR, MAX_MINUTES, parse_minutes, parse_money
+from ..timebank.amounts import parse_hours
+from ..timebank.errors import InvalidAmount
+from .pricing import MAX_MINOR, MAX_MINUTES, parse_money
 
 L = ListingStatus
 PRICINGS = ("free", "money", "hours", "money_hours")
@@ -86,8 +88,11 @@ def check_listing_fields(data: dict, kind: str) -> dict:
             errors["price"] = [_("Enter an amount like 12.50 (more than zero).")]
         out.update(price_minor=minor, currency=current_app.config["CURRENCY"])
     if pricing in ("hours", "money_hours"):
-        minutes = parse_minutes(data.get("hours"))
-        if minutes is None or minutes <= 0 or minutes > MAX_MINUTES:
+        try:
+            minutes = parse_hours(data.get("hours"))
+        except InvalidAmount:
+            minutes = None
+        if minutes is None or minutes > MAX_MINUTES:
             errors["hours"] = [_("Enter hours like 2, 1.5 or 1:30 (at most %(n)d hours).", n=MAX_MINUTES // 60)]
         out["price_minutes"] = minutes
 
