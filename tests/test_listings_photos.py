@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import io
+import os
 import struct
+import time
 import zlib
 from pathlib import Path
 
@@ -192,3 +194,32 @@ def test_a_failed_request_leaves_no_photo_files_behind(app, monkeypatch):
     # And a request that commits keeps its files.
     assert _upload(client, listing_id, image_bytes("JPEG")).status_code == 302
     assert len(_upload_files(app)) == 2
+
+
+def test_photos_prune_removes_only_old_files_without_a_row(app, runner):
+    """What a process killed between writing the files and committing the row leaves is pruned; kept photos,
+    files of an upload still in flight (younger than the grace period) and files not named like ours stay."""
+    listing_id = _setup(app)
+    assert _upload(client_as(app, "mem@example.org"), listing_id, image_bytes("JPEG")).status_code == 302
+    kept = _upload_files(app)
+    folder = Path(app.config["UPLOAD_DIR"]) / "listings"
+    an_hour_ago = time.time() - 2 * 3600
+    orphans = [folder / "Zk3-orphan_token-display.webp", folder / "Zk3-orphan_token-thumb.webp"]
+    in_flight = folder / "fresh_token-display.webp"
+    not_ours = folder / "README.txt"
+    for path in (*orphans, in_flight, not_ours):
+        path.write_bytes(b"x")
+    for path in (*orphans, not_ours, *(folder / name for name in kept)):
+        os.utime(path, (an_hour_ago, an_hour_ago))
+
+    dry = runner.invoke(args=["photos", "prune", "--dry-run"])
+    assert dry.exit_code == 0 and "2 orphan file(s) found" in dry.output
+    assert all(path.exists() for path in orphans)
+
+    result = runner.invoke(args=["photos", "prune"])
+    assert result.exit_code == 0, result.output
+    assert "removed Zk3-orphan_token-display.webp" in result.output and "2 orphan file(s) removed" in result.output
+    assert not any(path.exists() for path in orphans)
+    assert in_flight.exists() and not_ours.exists()
+    assert set(kept) <= set(_upload_files(app))
+    assert runner.invoke(args=["photos", "prune", "--older-than", "0"]).exit_code != 0

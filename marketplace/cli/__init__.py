@@ -24,3 +24,7 @@ def register_commands(app) -> None:
     from .search import search_cli
 
     app.cli.add_command(search_cli)
+
+    from .photos import photos_cli
+
+    app.cli.add_command(photos_cli)

@@ -8,14 +8,18 @@ display size and a thumbnail.
 """
 from __future__ import annotations
 
+import datetime as dt
 import io
+import re
 import secrets
+import time
 import warnings
 from pathlib import Path
 
 from flask import current_app
 from flask_babel import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from sqlalchemy import select
 
 from models import MAX_PHOTOS_PER_LISTING, Listing, ListingPhoto, User
 from models.errors import Conflict, ValidationFailed
@@ -151,3 +155,23 @@ def delete_photo(actor: User, photo: ListingPhoto) -> None:
 
 def photo_path(photo: ListingPhoto, size: str) -> Path:
     return upload_dir() / photo.filename(size)
+
+
+# <token>-<size>.<ext>, as ListingPhoto.filename writes them; anything else in the folder is not ours.
+_PHOTO_FILE = re.compile(r"^(?P<token>[A-Za-z0-9_-]+)-(?:display|thumb)\.(?:webp|jpg|png)$")
+
+
+def orphan_photo_files(grace: dt.timedelta) -> list[Path]:
+    """Photo files no row points at, last written more than `grace` ago.
+
+    Only a process killed between writing a photo and committing its row leaves one (a failed
+    request removes its own files). The grace period keeps uploads still in flight."""
+    folder = upload_dir()
+    known = set(db.session.scalars(select(ListingPhoto.token)))
+    cutoff = time.time() - grace.total_seconds()
+    orphans = []
+    for path in sorted(folder.iterdir()):
+        match = _PHOTO_FILE.match(path.name)
+        if match and match["token"] not in known and path.stat().st_mtime < cutoff:
+            orphans.append(path)
+    return orphans
