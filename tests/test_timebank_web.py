@@ -103,10 +103,12 @@ def test_a_disputed_log_goes_to_moderators_who_decide_with_a_reason(app, client)
     login(client, "mod@example.org")
     page = client.get("/timebank/disputes").get_data(as_text=True)
     assert "I worked 3 hours" in page
-    assert client.post(f"/timebank/disputes/{log_id}", data={"decision": "approve", "hours": "3",
-                                                             "reason": ""}).status_code == 422
-    response = client.post(f"/timebank/disputes/{log_id}", data={"decision": "approve", "hours": "3",
-                                                                 "reason": "The sign-in sheet says 3 h"})
+    # One form per disputed log on the page, its fields named after the log.
+    field = f"log{log_id}-"
+    assert client.post(f"/timebank/disputes/{log_id}", data={f"{field}decision": "approve", f"{field}hours": "3",
+                                                             f"{field}reason": ""}).status_code == 422
+    response = client.post(f"/timebank/disputes/{log_id}", data={
+        f"{field}decision": "approve", f"{field}hours": "3", f"{field}reason": "The sign-in sheet says 3 h"})
     assert response.status_code == 302
     with app.app_context():
         log = db.session.get(VolunteerLog, log_id)
@@ -114,8 +116,8 @@ def test_a_disputed_log_goes_to_moderators_who_decide_with_a_reason(app, client)
         assert services.user_account(log.volunteer).balance == 180
         audit = db.session.scalar(select(AuditLog).where(AuditLog.action == "timebank.volunteer_approved"))
         assert audit.reason == "The sign-in sheet says 3 h"
-    assert client.post(f"/timebank/disputes/{log_id}", data={"decision": "reject",
-                                                             "reason": "again"}).status_code == 409
+    assert client.post(f"/timebank/disputes/{log_id}", data={f"{field}decision": "reject",
+                                                             f"{field}reason": "again"}).status_code == 409
 
 
 def test_group_funded_pacts_pay_from_the_group_account(app, client):

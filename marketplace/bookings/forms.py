@@ -13,21 +13,35 @@ from ..forms import choices
 
 KEY_PATTERN = r"^[A-Za-z0-9_\-]{8,80}$"
 
+_required = InputRequired(message=_l("This field is required."))
+_whole_number = _l("Enter a whole number.")
+
+
+def _between(low: int, high: int) -> NumberRange:
+    return NumberRange(min=low, max=high, message=_l("Use a number from %(low)s to %(high)s.", low=low, high=high))
+
 
 def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
+def _quantity() -> IntegerField:
+    # InputRequired, not DataRequired: a typed 0 is told it is too small rather than missing.
+    return IntegerField(_l("How many"), default=1, validators=[_required, _between(1, 100)],
+                        invalid_value_message=_whole_number)
+
+
 class BookForm(FlaskForm):
     slot_id = SelectField(_l("Date"), coerce=int, validators=[Optional()], validate_choice=False)
-    quantity = IntegerField(_l("How many"), default=1, validators=[DataRequired(), NumberRange(min=1, max=100)])
+    quantity = _quantity()
+    # Required (panel.book_form_for) when the listing offers more than one way to pay.
     payment_method = RadioField(_l("Pay with"), validators=[Optional()], validate_choice=False)
     idempotency_key = HiddenField(validators=[DataRequired(), Regexp(KEY_PATTERN)])
 
 
 class WaitlistForm(FlaskForm):
     slot_id = HiddenField(validators=[Optional()])
-    quantity = IntegerField(_l("How many"), default=1, validators=[DataRequired(), NumberRange(min=1, max=100)])
+    quantity = _quantity()
 
 
 class AcceptOfferForm(FlaskForm):
@@ -46,11 +60,11 @@ class CheckInForm(FlaskForm):
 
 
 class PolicyForm(FlaskForm):
-    max_per_booking = IntegerField(_l("Most places in one booking"), validators=[DataRequired(),
-                                                                              NumberRange(min=1, max=100)])
+    max_per_booking = IntegerField(_l("Most places in one booking"), validators=[_required, _between(1, 100)],
+                                   invalid_value_message=_whole_number)
     free_cancel_hours = IntegerField(
         _l("Free cancellation until this many hours before the start"),
-        validators=[InputRequired(), NumberRange(min=0, max=24 * 60)],
+        validators=[_required, _between(0, 24 * 60)], invalid_value_message=_whole_number,
         description=_l("After that, residents who paid (money or hours) cannot cancel online."),
     )
     allow_multiple = BooleanField(_l("Allow a resident to hold several bookings for the same date"))

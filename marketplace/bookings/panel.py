@@ -7,6 +7,7 @@ from flask_babel import format_datetime
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from wtforms.validators import InputRequired
 
 from models import Booking, Listing, PaymentMethod, Slot, utcnow
 from models.booking import ACTIVE
@@ -53,6 +54,9 @@ def book_form_for(listing: Listing, **kwargs) -> BookForm:
     form.payment_method.choices = method_choices(listing)
     if len(form.payment_method.choices) == 1 and not form.payment_method.data:
         form.payment_method.data = form.payment_method.choices[0].value
+    elif len(form.payment_method.choices) > 1:
+        # The service refuses a booking without a choice too; asked here, it is said with the other problems.
+        form.payment_method.validators = [InputRequired(message=_l("Choose how to pay."))]
     if not form.idempotency_key.data:
         form.idempotency_key.data = new_key()
     return form

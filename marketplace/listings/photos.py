@@ -92,6 +92,11 @@ def _encode(image: Image.Image, size: tuple[int, int]) -> tuple[bytes, tuple[int
     return out.getvalue(), copy.size
 
 
+def check_photo(data: bytes) -> None:
+    """Raise ValidationFailed (on the field "photo") unless `data` is a photo this site accepts. Stores nothing."""
+    read_image(data).close()
+
+
 def add_photo(actor: User, listing: Listing, data: bytes, alt_text: str) -> ListingPhoto:
     """Check, re-encode and store one photo; the row is written in the caller's transaction."""
     ensure_editable(listing)

@@ -174,14 +174,15 @@ def delete_date(listing_id: int, slot_id: int):
 def photo_list(listing_id: int):
     listing = _editable(listing_id)
     form = PhotoForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    data = b""
+    if form.is_submitted() and form.photo.data:
         upload = form.photo.data
-        data = b""
-        if upload:
-            try:
-                data = upload.read(photos.MAX_BYTES + 1)
-            finally:
-                upload.close()  # large uploads are spooled to a temporary file: close it now
+        try:
+            data = upload.read(photos.MAX_BYTES + 1)
+        finally:
+            upload.close()  # large uploads are spooled to a temporary file: close it now
+    if valid:
         try:
             photos.add_photo(current_user, listing, data, form.alt_text.data)
             commit()
@@ -191,6 +192,12 @@ def photo_list(listing_id: int):
         else:
             flash(_("The photo is added."), "success")
             return redirect(url_for("listings.photo_list", listing_id=listing.id))
+    elif form.is_submitted():
+        # The description failed: say what is wrong with the file too, so one round shows every problem.
+        try:
+            photos.check_photo(data)
+        except ValidationFailed as exc:
+            form.photo.errors = list(form.photo.errors) + [str(m) for m in exc.fields.get("photo", [])]
     return render_template("listings/photos.html", form=form, listing=listing,
                            max_photos=photos.MAX_PHOTOS_PER_LISTING), 422 if form.errors else 200
 

@@ -81,11 +81,21 @@ def log_hours(slug: str):
     return render_template("timebank/log_hours.html", group=group, form=form, pacts=pacts), status
 
 
+def decide_form_for(log_id: int, formdata=None) -> DecideForm:
+    # One form per disputed log on the page: the prefix keeps field ids unique.
+    return DecideForm(formdata=formdata, prefix=f"log{log_id}")
+
+
+def _disputes_page(forms: dict[int, DecideForm] | None = None, status: int = 200):
+    return render_template("timebank/disputes.html", logs=volunteering.disputed(), forms=forms or {},
+                           decide_form_for=decide_form_for), status
+
+
 @bp.get("/timebank/disputes")
 @login_required
 def disputes():
     perm.require(perm.can_decide_volunteer_disputes(current_user))
-    return render_template("timebank/disputes.html", logs=volunteering.disputed(), form=DecideForm())
+    return _disputes_page()
 
 
 @bp.post("/timebank/disputes/<int:log_id>")
@@ -93,7 +103,7 @@ def disputes():
 def decide_dispute(log_id: int):
     perm.require(perm.can_decide_volunteer_disputes(current_user))
     log = db.session.get(VolunteerLog, log_id) or abort(404)
-    form = DecideForm()
+    form = decide_form_for(log_id, request.form)
     if form.validate_on_submit():
         try:
             minutes = parse_hours(form.hours.data) if (form.hours.data or "").strip() else None
@@ -105,8 +115,7 @@ def decide_dispute(log_id: int):
         else:
             flash(_("Decision saved and the volunteer told."), "success")
             return redirect(url_for("timebank.disputes"))
-    return render_template("timebank/disputes.html", logs=volunteering.disputed(), form=form,
-                           form_log_id=log_id), 422
+    return _disputes_page({log_id: form}, 422)
 
 
 @bp.route("/timebank/pacts/<int:pact_id>/funding", methods=["GET", "POST"])

@@ -39,9 +39,9 @@ from . import ledger
 from .errors import InsufficientHours, TransferRefused, check_minutes
 
 __all__ = [
-    "InsufficientHours", "TransferRefused", "adjust_account", "ensure_group_account", "ensure_user_account",
-    "gift_hours", "issuance_account", "place_hold", "release_hold", "reverse_transfer", "run_in_transaction",
-    "settle_hold", "transfer_hours",
+    "InsufficientHours", "TransferRefused", "adjust_account", "check_recipient", "ensure_group_account",
+    "ensure_user_account", "gift_hours", "issuance_account", "place_hold", "release_hold", "reverse_transfer",
+    "run_in_transaction", "settle_hold", "transfer_hours",
 ]
 
 log = logging.getLogger(__name__)
@@ -133,7 +133,8 @@ def reverse_transfer(transfer: Transfer | int, actor: User | None = None, memo: 
     return ledger.reverse(db.session, transfer_id, actor_id=getattr(actor, "id", None), memo=memo)
 
 
-def _check_recipient(recipient: User | None) -> User:
+def check_recipient(recipient: User | None) -> User:
+    """The resident who may receive hours, or TransferRefused (per field: "recipient")."""
     if recipient is None:
         raise TransferRefused(_("There is no resident with this email address."),
                               fields={"recipient": [_("Not found.")]})
@@ -148,7 +149,7 @@ def gift_hours(sender: User, recipient: User | None, minutes: int, memo: str = "
     if not gifts_enabled():
         raise TransferRefused(_("Gifting hours is not enabled in this city."))
     check_minutes(minutes)
-    recipient = _check_recipient(recipient)
+    recipient = check_recipient(recipient)
     if recipient.id == sender.id:
         raise TransferRefused(_("You cannot give hours to yourself."),
                               fields={"recipient": [_("Choose someone else.")]})

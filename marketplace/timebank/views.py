@@ -84,6 +84,17 @@ def statement_csv():
     return csv_response(statements.statement_csv(stmt), f"wallet-{dt.date.today().isoformat()}.csv")
 
 
+def _read_field(form, field, read):
+    """`read()`'s value, or None with the reason shown on the form. A field already in error is not read again."""
+    if field.errors:
+        return None
+    try:
+        return read()
+    except (ValidationFailed, services.TransferRefused) as exc:
+        apply_errors(form, exc)
+        return None
+
+
 @bp.route("/wallet/gift", methods=["GET", "POST"])
 @login_required
 def gift():
@@ -91,12 +102,16 @@ def gift():
         abort(404)
     perm.require(perm.can_gift_hours(current_user, True))
     form = GiftForm()
-    if form.validate_on_submit():
+    valid = form.validate_on_submit()
+    if form.is_submitted():
         from ..accounts.services import find_user_by_email
 
+        # Both read even when the other field failed, so the person learns every problem in one round.
+        minutes = _read_field(form, form.hours, lambda: parse_hours(form.hours.data))
+        recipient = _read_field(form, form.recipient,
+                                lambda: services.check_recipient(find_user_by_email(form.recipient.data)))
+    if valid and not form.errors:
         try:
-            minutes = parse_hours(form.hours.data)
-            recipient = find_user_by_email(form.recipient.data)
             services.run_in_transaction(lambda: services.gift_hours(current_user, recipient, minutes, form.memo.data))
         except ValidationFailed as exc:
             rollback()

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from sqlalchemy import func, select
+
 from marketplace.extensions import db
 from models import VolunteerLog
 from tests.permission_tables import LOGIN, OK, Row, only, signed_in
@@ -19,6 +21,12 @@ def _log(w, status="pending") -> int:
     db.session.add(log)
     db.session.flush()
     return log.id
+
+
+def _decision(w) -> dict:
+    """A decision on the log the row's URL just created: the page has one form per log, named after it."""
+    log_id = db.session.scalar(select(func.max(VolunteerLog.id)))
+    return {f"log{log_id}-decision": "reject", f"log{log_id}-reason": "No sign-in sheet"}
 
 
 def _account(w) -> int:
@@ -51,7 +59,7 @@ ROWS = [
         only(GROUP_A_STAFF, 422), data=lambda w: {}),
     Row("GET", "timebank.disputes", lambda w: "/timebank/disputes", only(MODERATORS, 200)),
     Row("POST", "timebank.decide_dispute", lambda w: f"/timebank/disputes/{_log(w, 'disputed')}",
-        only(MODERATORS, 302), data=lambda w: {"decision": "reject", "reason": "No sign-in sheet"}),
+        only(MODERATORS, 302), data=_decision),
     Row("GET", "timebank.pact_funding", lambda w: f"/timebank/pacts/{w.pact}/funding", only(MODERATORS, 200)),
     Row("POST", "timebank.pact_funding", lambda w: f"/timebank/pacts/{w.pact}/funding", only(MODERATORS, 302),
         data=lambda w: {"funding": "group"}),
