@@ -3,6 +3,7 @@ double submit, waiting list, calendar file, group check-in and export."""
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from icalendar import Calendar
 
@@ -46,7 +47,12 @@ def test_sold_out_offers_the_waiting_list(app, client):
     response = client.post(f"/listings/{listing_id}/book", data={
         "slot_id": slot_id, "quantity": 1, "payment_method": "free", "idempotency_key": "form-key-0000002"})
     assert response.status_code == 409
-    assert "Join the waiting list" in response.get_data(as_text=True)
+    page = response.get_data(as_text=True)
+    assert "Join the waiting list" in page
+    # Two forms on one page, each label naming its own field.
+    ids = re.findall(r'\sid="([^"]+)"', page)
+    assert sorted({i for i in ids if ids.count(i) > 1}) == [], "ids used twice on the page"
+    assert '<label for="quantity"' in page and '<label for="waitlist-quantity"' in page
     joined = client.post(f"/listings/{listing_id}/waitlist", data={"slot_id": slot_id, "quantity": 1})
     assert joined.status_code == 303
     assert "Position 1 in line" in client.get("/bookings").get_data(as_text=True)

@@ -25,10 +25,10 @@ def new_key() -> str:
     return secrets.token_urlsafe(18)
 
 
-def _quantity() -> IntegerField:
+def _quantity(**kwargs) -> IntegerField:
     # InputRequired, not DataRequired: a typed 0 is told it is too small rather than missing.
     return IntegerField(_l("How many"), default=1, validators=[_required, _between(1, 100)],
-                        invalid_value_message=_whole_number)
+                        invalid_value_message=_whole_number, **kwargs)
 
 
 class BookForm(FlaskForm):
@@ -40,8 +40,9 @@ class BookForm(FlaskForm):
 
 
 class WaitlistForm(FlaskForm):
-    slot_id = HiddenField(validators=[Optional()])
-    quantity = _quantity()
+    # Shown on the same page as BookForm when sold out: ids of their own, so each label names its field.
+    slot_id = HiddenField(validators=[Optional()], id="waitlist-slot_id")
+    quantity = _quantity(id="waitlist-quantity")
 
 
 class AcceptOfferForm(FlaskForm):
