@@ -240,3 +240,46 @@ def test_money_and_hours_are_written_the_readers_way(translated_client, locale, 
         assert price in money(1250, "EUR")
         assert hours(90) == time
         assert hours(-45).startswith("-45 ")
+
+
+def _said_in(locale, msgid, **values):
+    """The catalogue's translation of `msgid` in `locale`, filled in like gettext does."""
+    text = _catalog(locale).get(msgid).string
+    assert text, f"{locale} has no translation of {msgid!r}"
+    return text % values if values else text
+
+
+def test_people_are_told_in_their_own_language_whoever_acts(translated_client):
+    """The coordinator and the moderator act in English; the volunteer reads Italian, the coordinator Romanian."""
+    import datetime as dt
+
+    from flask_babel import force_locale
+    from sqlalchemy import select
+
+    from marketplace.extensions import db
+    from marketplace.pacts import services as pacts
+    from marketplace.timebank import volunteering
+    from models import Notification, PactStatus
+    from tests.factories import make_group, make_pact, make_user
+
+    with translated_client.application.test_request_context(), force_locale("en"):
+        coordinator, volunteer = make_user(name="Ana"), make_user(name="Giulia")
+        moderator = make_user(roles=("moderator",))
+        coordinator.locale, volunteer.locale = "ro", "it"
+        group = make_group("Grădina Mănăștur", coordinator=coordinator)
+        pact, submitted = make_pact(group), make_pact(group, status=PactStatus.SUBMITTED, title="Curtea școlii")
+        db.session.flush()
+        [log] = volunteering.log_hours(coordinator, group, pact.id, dt.date.today(), "Weeding",
+                                       [(volunteer.email, 120)])
+        volunteering.dispute(volunteer, log, "It was three hours")
+        volunteering.decide(moderator, log, approve=False, minutes=None, reason="No sign-in sheet")
+        pacts.decide_pact(moderator, submitted, "start_review")
+        told = {(n.user_id, n.subject) for n in db.session.scalars(select(Notification))}
+
+    assert (volunteer.id, _said_in("it", "%(group)s logged %(hours)s of volunteering for you",
+                                   group="Grădina Mănăștur", hours=_said_in("it", "%(h)d h", h=2))) in told
+    assert (volunteer.id, _said_in("it", "A moderator decided on your disputed hours")) in told
+    assert (volunteer.id, "A moderator decided on your disputed hours") not in told
+    assert (coordinator.id, _said_in("ro", "%(name)s disputed the hours you logged", name="Giulia")) in told
+    assert (coordinator.id, _said_in("ro", "Pact “%(title)s”: %(status)s", title="Curtea școlii",
+                                     status=_said_in("ro", "The city started reviewing the pact."))) in told

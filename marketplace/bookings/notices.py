@@ -1,13 +1,12 @@
 """What residents are told about their bookings (in-app and by email)."""
 from __future__ import annotations
 
-from flask import current_app
-from flask_babel import force_locale, format_datetime
+from flask_babel import format_datetime
 from flask_babel import gettext as _
 
 from models import Booking, WaitlistEntry
 
-from ..notifications.services import notify
+from ..notifications.services import in_language_of, notify
 from .inventory import link
 
 LOCAL_TIME = "EEE d MMM yyyy, HH:mm"
@@ -22,16 +21,11 @@ def _what(booking_or_entry) -> str:
     return title
 
 
-def _locale(user):
-    """Write in the recipient's language (the site default when they chose none)."""
-    return force_locale(user.locale or current_app.config["DEFAULT_LOCALE"])
-
-
 def booking_notice(booking: Booking, kind: str, reason: str = "") -> None:
     """kind: confirmed, requested, accepted_pay, declined, cancelled, cancelled_by_group,
     expired, refunded, reminder, paid_late_refund."""
     user = booking.user
-    with _locale(user):
+    with in_language_of(user):
         what = _what(booking)
         subjects = {
             "confirmed": _("Booking confirmed: %(what)s", what=what),
@@ -53,7 +47,7 @@ def booking_notice(booking: Booking, kind: str, reason: str = "") -> None:
 
 def offer_notice(entry: WaitlistEntry) -> None:
     user = entry.user
-    with _locale(user):
+    with in_language_of(user):
         notify(
             user,
             _("A place is free for you: %(what)s", what=_what(entry)),
@@ -65,6 +59,6 @@ def offer_notice(entry: WaitlistEntry) -> None:
 
 def waitlist_cancelled_notice(entry: WaitlistEntry) -> None:
     user = entry.user
-    with _locale(user):
+    with in_language_of(user):
         notify(user, _("Cancelled by the organisers: %(what)s", what=_what(entry)),
                _("You were on the waiting list; the date has been cancelled."), link("bookings.mine"))

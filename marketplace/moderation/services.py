@@ -5,10 +5,7 @@ reports it answers and tells the group. Functions flush, never commit.
 """
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
-
 from flask import current_app, url_for
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -33,7 +30,7 @@ from models.moderation_action import snapshot_of
 
 from .. import audit
 from ..extensions import db
-from ..notifications.services import notify
+from ..notifications.services import tell
 from .labels import decision_label, reason_label
 
 STATEMENT_MAX = 2000
@@ -82,15 +79,6 @@ def group_recipients(listing: Listing) -> list[User]:
         if author is not None:
             users.append(author)
     return [u for u in users if u.status == UserStatus.ACTIVE.value]
-
-
-def tell(users: Iterable[User], message: Callable[[], tuple[str, str]], link: str | None = None) -> None:
-    """Notify each user in their own language; `message` builds (subject, body)."""
-    default = current_app.config.get("DEFAULT_LOCALE", "en")
-    for user in users:
-        with force_locale(user.locale or default):
-            subject, body = message()
-        notify(user, subject, body, link)
 
 
 def _statement_text(kind: ModerationKind, reason_code: str, statement: str) -> str:

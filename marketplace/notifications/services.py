@@ -1,6 +1,10 @@
 """Telling people about decisions that concern them."""
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+from flask import current_app
+from flask_babel import force_locale
 from sqlalchemy import func, select, update
 
 from models import Notification, User, utcnow
@@ -21,6 +25,20 @@ def notify(user: User, subject: str, body: str = "", link: str | None = None, *,
         queue_email(user.email, subject, text)
     db.session.flush()
     return note
+
+
+def in_language_of(user: User):
+    """Write to `user` in the language they chose (the site's default when they chose none), whoever acts."""
+    return force_locale(user.locale or current_app.config.get("DEFAULT_LOCALE", "en"))
+
+
+def tell(users: Iterable[User], message: Callable[[], tuple[str, str]], link: str | None = None, *,
+         email: bool = True) -> None:
+    """Notify each user in their own language; `message` builds (subject, body) and runs once per user."""
+    for user in users:
+        with in_language_of(user):
+            subject, body = message()
+        notify(user, subject, body, link, email=email)
 
 
 def unread_count(user: User) -> int:

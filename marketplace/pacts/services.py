@@ -7,8 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from flask import current_app, url_for
-from flask_babel import force_locale
+from flask import url_for
 from flask_babel import gettext as _
 from sqlalchemy import Select, and_, or_, select
 
@@ -19,7 +18,7 @@ from models.visibility import active_pact_clause
 from .. import audit
 from ..commons.services import propose_commons
 from ..extensions import db
-from ..notifications.services import notify
+from ..notifications.services import tell
 
 S = PactStatus
 TEXT_FIELDS = ("title", "city_office", "aims", "activities", "group_commitments", "city_commitments")
@@ -165,13 +164,6 @@ def coordinators(pact: Pact) -> list[User]:
         .distinct().order_by(User.id)))
 
 
-def _tell(users: list[User], subject_fn, body_fn, link: str) -> None:
-    default = current_app.config["DEFAULT_LOCALE"]
-    for user in users:
-        with force_locale(user.locale or default):
-            notify(user, subject_fn(), body_fn(), link)
-
-
 def submit_pact(actor: User, pact: Pact) -> Pact:
     """The group sends its draft to the city; moderators are told."""
     missing = {name: [_("Needed before submitting.")] for name in ("activities", "group_commitments")
@@ -181,9 +173,9 @@ def submit_pact(actor: User, pact: Pact) -> Pact:
                                fields=missing)
     _transition(actor, pact, S.SUBMITTED, "pact.submit")
     link = link_to("pacts.detail", pact_id=pact.id)
-    _tell(moderators(), lambda: _("New pact proposal: %(title)s", title=pact.title),
-          lambda: _("%(groups)s submitted a pact for %(commons)s. Please review it.",
-                    groups=", ".join(g.name for g in pact.groups), commons=pact.commons.name), link)
+    tell(moderators(), lambda: (_("New pact proposal: %(title)s", title=pact.title),
+                                _("%(groups)s submitted a pact for %(commons)s. Please review it.",
+                                  groups=", ".join(g.name for g in pact.groups), commons=pact.commons.name)), link)
     return pact
 
 
@@ -207,8 +199,9 @@ def decide_pact(actor: User, pact: Pact, action: str, reason: str = "") -> Pact:
         "return": lambda: _("The city sent the pact back to you for changes."),
         "terminate": lambda: _("The city terminated the pact. Its listings are no longer public."),
     }[action]
-    _tell(coordinators(pact), lambda: _("Pact “%(title)s”: %(status)s", title=pact.title, status=status_text()),
-          lambda: status_text() + ("\n\n" + _("Reasons: %(reason)s", reason=reason) if reason else ""), link)
+    tell(coordinators(pact), lambda: (
+        _("Pact “%(title)s”: %(status)s", title=pact.title, status=status_text()),
+        status_text() + ("\n\n" + _("Reasons: %(reason)s", reason=reason) if reason else "")), link)
     return pact
 
 
@@ -223,9 +216,9 @@ def expire_pacts(today: dt.date | None = None) -> list[tuple[Pact, str]]:
     for pact in pacts:
         old = _transition(None, pact, S.EXPIRED, "pact.expire", _("End date %(date)s passed.",
                                                                    date=pact.end_date.isoformat()))
-        _tell(coordinators(pact), lambda p=pact: _("Pact “%(title)s” has expired", title=p.title),
-              lambda: _("The end date has passed; its listings are no longer public."),
-              link_to("pacts.detail", pact_id=pact.id))
+        tell(coordinators(pact), lambda p=pact: (_("Pact “%(title)s” has expired", title=p.title),
+                                                 _("The end date has passed; its listings are no longer public.")),
+             link_to("pacts.detail", pact_id=pact.id))
         changed.append((pact, old))
     return changed
 

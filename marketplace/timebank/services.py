@@ -156,11 +156,11 @@ def gift_hours(sender: User, recipient: User | None, minutes: int, memo: str = "
     source, target = ensure_user_account(sender), ensure_user_account(recipient)
     transfer = ledger.move(db.session, source.id, target.id, minutes, reason=TransferReason.GIFT,
                            reference=f"gift:user:{recipient.id}", memo=(memo or "")[:500], actor_id=sender.id)
-    from ..notifications.services import notify
+    from ..notifications.services import tell
     from .amounts import format_minutes
 
-    notify(recipient, _("%(name)s gave you %(hours)s", name=sender.display_name, hours=format_minutes(minutes)),
-           memo or "", link=None, email=False)
+    tell([recipient], lambda: (_("%(name)s gave you %(hours)s", name=sender.display_name,
+                                 hours=format_minutes(minutes)), memo or ""), email=False)
     return transfer
 
 

@@ -30,7 +30,7 @@ from models.errors import Conflict, PermissionDenied, ValidationFailed
 
 from .. import audit
 from ..extensions import db
-from ..notifications.services import notify
+from ..notifications.services import tell
 from . import ledger, services
 from .amounts import format_minutes, parse_hours
 
@@ -135,11 +135,11 @@ def log_hours(coordinator: User, group: Group, pact_id: int, worked_on: dt.date,
     db.session.add_all(logs)
     db.session.flush()
     for entry in logs:
-        notify(entry.volunteer, _("%(group)s logged %(hours)s of volunteering for you",
-                                  group=group.name, hours=format_minutes(entry.minutes)),
-               _("Please confirm it or tell us what is wrong: %(activity)s on %(date)s.",
-                 activity=activity, date=worked_on.isoformat()),
-               link=url_for("timebank.volunteering", log_id=entry.id))
+        tell([entry.volunteer], lambda e=entry: (
+            _("%(group)s logged %(hours)s of volunteering for you", group=group.name, hours=format_minutes(e.minutes)),
+            _("Please confirm it or tell us what is wrong: %(activity)s on %(date)s.",
+              activity=activity, date=worked_on.isoformat())),
+             link=url_for("timebank.volunteering", log_id=entry.id))
     return logs
 
 
@@ -187,8 +187,9 @@ def dispute(volunteer: User, log: VolunteerLog, reason: str) -> None:
         raise ValidationFailed(_("Tell the moderators what is wrong."), fields={"reason": [_("Required.")]})
     _move_status(log, {S.PENDING}, S.DISPUTED, dispute_reason=reason[:2000])
     if log.logged_by is not None:
-        notify(log.logged_by, _("%(name)s disputed the hours you logged", name=volunteer.display_name), reason,
-               link=url_for("timebank.group_wallet", slug=log.group.slug), email=False)
+        tell([log.logged_by], lambda: (_("%(name)s disputed the hours you logged", name=volunteer.display_name),
+                                       reason), link=url_for("timebank.group_wallet", slug=log.group.slug),
+             email=False)
 
 
 def decide(moderator: User, log: VolunteerLog, *, approve: bool, minutes: int | None, reason: str):
@@ -206,9 +207,10 @@ def decide(moderator: User, log: VolunteerLog, *, approve: bool, minutes: int | 
     transfer = _credit(log, minutes, moderator) if approve else None
     audit.record(moderator, f"timebank.volunteer_{to.value}", log, before={"status": S.DISPUTED.value},
                  after={"status": to.value, "minutes": minutes if approve else 0}, reason=reason)
-    notify(log.volunteer, _("A moderator decided on your disputed hours"),
-           _("Decision: %(decision)s. %(reason)s", decision=_("approved") if approve else _("rejected"),
-             reason=reason), link=url_for("timebank.volunteering", log_id=log.id))
+    tell([log.volunteer], lambda: (_("A moderator decided on your disputed hours"),
+                                   _("Decision: %(decision)s. %(reason)s",
+                                     decision=_("approved") if approve else _("rejected"), reason=reason)),
+         link=url_for("timebank.volunteering", log_id=log.id))
     return transfer
 
 
