@@ -5,7 +5,7 @@ from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
 
-from models.errors import ValidationFailed
+from models.errors import DomainError, ValidationFailed
 
 from .http_errors import user_message
 from .i18n import LANGUAGE_NAMES
@@ -25,12 +25,12 @@ def apply_errors(form, exc: ValidationFailed) -> None:
 
 
 def add_service_checks(form, check) -> None:
-    """The form already failed: also show what the service's own check (`check(form.service_data())`)
-    finds in the other fields, so the person learns every problem in one round. A field the form
-    already flagged keeps its message. Nothing is written: the check only validates."""
+    """The form already failed: also show what the service's own check (`check()`, which only validates
+    and writes nothing) finds in the other fields, so the person learns every problem in one round.
+    A field the form already flagged keeps its message."""
     try:
-        check(form.service_data())
-    except ValidationFailed as exc:
+        check()
+    except DomainError as exc:
         for name, messages in exc.fields.items():
             field = getattr(form, name, None)
             if field is not None and not field.errors:

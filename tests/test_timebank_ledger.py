@@ -11,7 +11,7 @@ from marketplace.timebank import services
 from marketplace.timebank.check import check_ledger
 from marketplace.timebank.errors import InsufficientHours, InvalidAmount, TransferRefused
 from models import Account, Entry, Hold, Transfer
-from models.errors import Conflict
+from models.errors import Conflict, ValidationFailed
 from tests.conftest import truncate_all
 from tests.factories import make_group, make_user
 
@@ -110,6 +110,17 @@ def test_gifts_are_off_by_default_and_refuse_oneself_and_suspended_users(app, ba
     services.gift_hours(bank["ana"], bank["bob"], 30, "thanks")
     db.session.commit()
     assert db.session.get(Account, bank["b"].id).balance == 150
+
+
+def test_a_typed_gift_is_read_whole_every_problem_at_once(app, bank):
+    """read_gift (the gift form's check) reports unreadable hours and a wrong recipient together."""
+    with pytest.raises(ValidationFailed) as refused:
+        services.read_gift(bank["ana"], "nobody@example.org", "two hours")
+    assert set(refused.value.fields) == {"hours", "recipient"}
+    with pytest.raises(ValidationFailed) as refused:
+        services.read_gift(bank["ana"], bank["ana"].email, "1:30")
+    assert refused.value.fields == {"recipient": ["Choose someone else."]}
+    assert services.read_gift(bank["ana"], bank["bob"].email.upper(), "1,5") == (bank["bob"], 90)
 
 
 def test_holds_lower_available_are_idempotent_and_settle_to_the_group(bank):

@@ -92,17 +92,9 @@ def _encode(image: Image.Image, size: tuple[int, int]) -> tuple[bytes, tuple[int
     return out.getvalue(), copy.size
 
 
-def check_photo(data: bytes) -> None:
-    """Raise ValidationFailed (on the field "photo") unless `data` is a photo this site accepts. Stores nothing."""
-    read_image(data).close()
-
-
-def add_photo(actor: User, listing: Listing, data: bytes, alt_text: str) -> ListingPhoto:
-    """Check, re-encode and store one photo; the row is written in the caller's transaction."""
-    ensure_editable(listing)
+def read_upload(data: bytes, alt_text: str) -> Image.Image:
+    """The uploaded image, or ValidationFailed naming every problem of the file and its description at once."""
     alt_text = (alt_text or "").strip()
-    if len(listing.photos) >= MAX_PHOTOS_PER_LISTING:
-        raise Conflict(_("A listing has at most %(n)d photos. Remove one first.", n=MAX_PHOTOS_PER_LISTING))
     errors = {}
     if not alt_text:
         errors["alt_text"] = [_("Describe the photo for people who cannot see it.")]
@@ -114,8 +106,25 @@ def add_photo(actor: User, listing: Listing, data: bytes, alt_text: str) -> List
         errors.update(exc.fields)
         image = None
     if errors:
+        if image is not None:
+            image.close()
         first = errors.get("photo", errors.get("alt_text"))[0]
         raise ValidationFailed(first, fields=errors)
+    return image
+
+
+def check_upload(data: bytes, alt_text: str) -> None:
+    """read_upload's checks alone: stores nothing."""
+    read_upload(data, alt_text).close()
+
+
+def add_photo(actor: User, listing: Listing, data: bytes, alt_text: str) -> ListingPhoto:
+    """Check, re-encode and store one photo; the row is written in the caller's transaction."""
+    ensure_editable(listing)
+    if len(listing.photos) >= MAX_PHOTOS_PER_LISTING:
+        raise Conflict(_("A listing has at most %(n)d photos. Remove one first.", n=MAX_PHOTOS_PER_LISTING))
+    image = read_upload(data, alt_text)
+    alt_text = alt_text.strip()
     with image:
         image = ImageOps.exif_transpose(image)  # keep the orientation the camera meant, then drop the tag
         image = image.convert("RGBA" if image.mode in ("RGBA", "LA", "P", "PA") else "RGB")

@@ -78,7 +78,7 @@ def create(slug: str):
                 return redirect(url_for("listings.dates", listing_id=listing.id))
             return redirect(url_for("listings.detail", listing_id=listing.id))
     elif form.is_submitted():
-        add_service_checks(form, lambda data: services.check_listing_fields(data, form.kind.data))
+        add_service_checks(form, lambda: services.check_listing_fields(form.service_data(), form.kind.data))
     return render_template("listings/form.html", form=form, group=group, listing=None), \
         422 if form.errors else 200
 
@@ -102,7 +102,7 @@ def edit(listing_id: int):
                 flash(_("Your group's listings are reviewed: the changes are waiting for the city."), "info")
             return redirect(url_for("listings.detail", listing_id=listing.id))
     elif form.is_submitted():
-        add_service_checks(form, lambda data: services.check_listing_fields(data, listing.kind))
+        add_service_checks(form, lambda: services.check_listing_fields(form.service_data(), listing.kind))
     return render_template("listings/form.html", form=form, group=listing.group, listing=listing), \
         422 if form.errors else 200
 
@@ -193,11 +193,7 @@ def photo_list(listing_id: int):
             flash(_("The photo is added."), "success")
             return redirect(url_for("listings.photo_list", listing_id=listing.id))
     elif form.is_submitted():
-        # The description failed: say what is wrong with the file too, so one round shows every problem.
-        try:
-            photos.check_photo(data)
-        except ValidationFailed as exc:
-            form.photo.errors = list(form.photo.errors) + [str(m) for m in exc.fields.get("photo", [])]
+        add_service_checks(form, lambda: photos.check_upload(data, form.alt_text.data))
     return render_template("listings/photos.html", form=form, listing=listing,
                            max_photos=photos.MAX_PHOTOS_PER_LISTING), 422 if form.errors else 200
 

@@ -81,7 +81,7 @@ def propose(slug: str):
             flash(_("Your draft is saved. Check it and submit it to the city when it is ready."), "success")
             return redirect(url_for("pacts.detail", pact_id=pact.id))
     elif form.is_submitted():
-        add_service_checks(form, services.check_pact_fields)
+        add_service_checks(form, lambda: services.check_pact_fields(form.service_data()))
     return render_template("pacts/form.html", form=form, group=group, pact=None), 422 if form.errors else 200
 
 
@@ -102,7 +102,7 @@ def edit(pact_id: int):
             flash(_("The draft is saved."), "success")
             return redirect(url_for("pacts.detail", pact_id=pact.id))
     elif form.is_submitted():
-        add_service_checks(form, services.check_pact_fields)
+        add_service_checks(form, lambda: services.check_pact_fields(form.service_data()))
     return render_template("pacts/form.html", form=form, group=pact.groups[0], pact=pact), \
         422 if form.errors else 200
 

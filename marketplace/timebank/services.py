@@ -30,17 +30,19 @@ from models import (
     User,
     UserStatus,
 )
-from models.errors import NotFound, ValidationFailed
+from models.errors import DomainError, NotFound, ValidationFailed
 
 from .. import audit
+from ..accounts.services import find_user_by_email
 from ..extensions import db
 from ..tx import commit, rollback
 from . import ledger
-from .errors import InsufficientHours, TransferRefused, check_minutes
+from .amounts import parse_hours
+from .errors import InsufficientHours, InvalidAmount, TransferRefused, check_minutes
 
 __all__ = [
-    "InsufficientHours", "TransferRefused", "adjust_account", "check_recipient", "ensure_group_account",
-    "ensure_user_account", "gift_hours", "issuance_account", "place_hold", "release_hold", "reverse_transfer",
+    "InsufficientHours", "TransferRefused", "adjust_account", "ensure_group_account", "ensure_user_account",
+    "gift_hours", "give_hours", "issuance_account", "place_hold", "read_gift", "release_hold", "reverse_transfer",
     "run_in_transaction", "settle_hold", "transfer_hours",
 ]
 
@@ -133,15 +135,43 @@ def reverse_transfer(transfer: Transfer | int, actor: User | None = None, memo: 
     return ledger.reverse(db.session, transfer_id, actor_id=getattr(actor, "id", None), memo=memo)
 
 
-def check_recipient(recipient: User | None) -> User:
-    """The resident who may receive hours, or TransferRefused (per field: "recipient")."""
+def _gift_recipient(sender: User, recipient: User | None) -> User:
+    """The resident who may receive `sender`'s hours, or TransferRefused (per field: "recipient")."""
     if recipient is None:
         raise TransferRefused(_("There is no resident with this email address."),
                               fields={"recipient": [_("Not found.")]})
     if recipient.status != UserStatus.ACTIVE.value:
         raise TransferRefused(_("This account is suspended and cannot receive hours."),
                               fields={"recipient": [_("Suspended account.")]})
+    if recipient.id == sender.id:
+        raise TransferRefused(_("You cannot give hours to yourself."),
+                              fields={"recipient": [_("Choose someone else.")]})
     return recipient
+
+
+def read_gift(sender: User, recipient_email: str | None, hours_text: str | None) -> tuple[User, int]:
+    """What a resident typed to give hours, read as (recipient, minutes); writes nothing.
+
+    Both fields are read whatever the other holds, so ValidationFailed names every problem at once."""
+    problems: list[DomainError] = []
+    recipient = minutes = None
+    try:
+        minutes = parse_hours(hours_text)
+    except InvalidAmount as exc:
+        problems.append(exc)
+    try:
+        recipient = _gift_recipient(sender, find_user_by_email(recipient_email or ""))
+    except TransferRefused as exc:
+        problems.append(exc)
+    if problems:
+        raise ValidationFailed(problems[0].message, fields={k: v for p in problems for k, v in p.fields.items()})
+    return recipient, minutes
+
+
+def give_hours(sender: User, recipient_email: str | None, hours_text: str | None, memo: str = "") -> Transfer:
+    """gift_hours from what the resident typed in the form."""
+    recipient, minutes = read_gift(sender, recipient_email, hours_text)
+    return gift_hours(sender, recipient, minutes, memo)
 
 
 def gift_hours(sender: User, recipient: User | None, minutes: int, memo: str = "") -> Transfer:
@@ -149,10 +179,7 @@ def gift_hours(sender: User, recipient: User | None, minutes: int, memo: str = "
     if not gifts_enabled():
         raise TransferRefused(_("Gifting hours is not enabled in this city."))
     check_minutes(minutes)
-    recipient = check_recipient(recipient)
-    if recipient.id == sender.id:
-        raise TransferRefused(_("You cannot give hours to yourself."),
-                              fields={"recipient": [_("Choose someone else.")]})
+    recipient = _gift_recipient(sender, recipient)
     source, target = ensure_user_account(sender), ensure_user_account(recipient)
     transfer = ledger.move(db.session, source.id, target.id, minutes, reason=TransferReason.GIFT,
                            reference=f"gift:user:{recipient.id}", memo=(memo or "")[:500], actor_id=sender.id)

@@ -10,16 +10,15 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
 from models import VolunteerLog
-from models.errors import ValidationFailed
+from models.errors import DomainError
 
 from .. import permissions as perm
 from ..extensions import db
-from ..forms import apply_errors
-from ..http_errors import user_message
+from ..forms import add_service_checks, apply_errors
 from ..tx import rollback
 from . import services, statements
 from . import volunteering as vol
-from .amounts import format_minutes, parse_hours
+from .amounts import format_minutes
 from .forms import DisputeForm, EmptyForm, GiftForm, PeriodForm
 
 bp = Blueprint("timebank", __name__)
@@ -84,17 +83,6 @@ def statement_csv():
     return csv_response(statements.statement_csv(stmt), f"wallet-{dt.date.today().isoformat()}.csv")
 
 
-def _read_field(form, field, read):
-    """`read()`'s value, or None with the reason shown on the form. A field already in error is not read again."""
-    if field.errors:
-        return None
-    try:
-        return read()
-    except (ValidationFailed, services.TransferRefused) as exc:
-        apply_errors(form, exc)
-        return None
-
-
 @bp.route("/wallet/gift", methods=["GET", "POST"])
 @login_required
 def gift():
@@ -102,31 +90,18 @@ def gift():
         abort(404)
     perm.require(perm.can_gift_hours(current_user, True))
     form = GiftForm()
-    valid = form.validate_on_submit()
-    if form.is_submitted():
-        from ..accounts.services import find_user_by_email
-
-        # Both read even when the other field failed, so the person learns every problem in one round.
-        minutes = _read_field(form, form.hours, lambda: parse_hours(form.hours.data))
-        recipient = _read_field(form, form.recipient,
-                                lambda: services.check_recipient(find_user_by_email(form.recipient.data)))
-    if valid and not form.errors:
+    if form.validate_on_submit():
         try:
-            services.run_in_transaction(lambda: services.gift_hours(current_user, recipient, minutes, form.memo.data))
-        except ValidationFailed as exc:
+            services.run_in_transaction(lambda: services.give_hours(current_user, form.recipient.data,
+                                                                    form.hours.data, form.memo.data))
+        except DomainError as exc:  # unreadable input, not enough hours, a refused recipient
             rollback()
             apply_errors(form, exc)
-        except services.InsufficientHours as exc:
-            rollback()
-            form.form_errors = [user_message(exc)]
-        except services.TransferRefused as exc:
-            rollback()
-            form.form_errors = [user_message(exc)]
-            for name, messages in exc.fields.items():
-                getattr(form, name).errors = list(messages)
         else:
             flash(_("Hours sent."), "success")
             return redirect(url_for("timebank.wallet"))
+    elif form.is_submitted():
+        add_service_checks(form, lambda: services.read_gift(current_user, form.recipient.data, form.hours.data))
     account = services.ensure_user_account(current_user)
     db.session.commit()
     status = 422 if (form.errors or getattr(form, "form_errors", None)) else 200
