@@ -186,5 +186,11 @@ def _field_problems(control) -> list[str]:
     return problems
 
 
+def expect_error_page(page, where: str, **expected) -> None:
+    """Fail with every problem `_problems(page, **expected)` finds on the error page, named by `where`."""
+    problems = _problems(page, **expected)
+    assert not problems, _report(problems, where)
+
+
 def _report(problems: list[str], where: str) -> str:
     return f"{where}: {len(problems)} problem(s):\n" + "\n".join(problems)

@@ -18,8 +18,7 @@ from sqlalchemy import select
 from marketplace.extensions import db
 from models import Listing
 from tests.browser.form_errors import (
-    _problems,
-    _report,
+    expect_error_page,
     open_as_fixture,  # noqa: F401 (the `open_as` fixture)
 )
 
@@ -57,10 +56,9 @@ def test_register_with_a_missing_name_a_short_password_and_passwords_that_differ
     page.get_by_label("Repeat the password").fill("shorter")
     page.locator("#locale").select_option("pl")
     page.get_by_role("button", name="Create my account").click()
-    problems = _problems(page, invalid={"display_name", "password", "confirm"},
-                         kept={"#email": "new.neighbour@example.org", "#display_name": "", "#locale": "pl"},
-                         emptied=("#password", "#confirm"))
-    assert not problems, _report(problems, "register")
+    expect_error_page(page, "register", invalid={"display_name", "password", "confirm"},
+                      kept={"#email": "new.neighbour@example.org", "#display_name": "", "#locale": "pl"},
+                      emptied=("#password", "#confirm"))
 
 
 def test_log_in_with_empty_fields_then_a_wrong_password(live_server, open_as):
@@ -68,15 +66,14 @@ def test_log_in_with_empty_fields_then_a_wrong_password(live_server, open_as):
     page = open_as()
     page.goto(f"{base}/login")
     page.get_by_role("button", name="Log in").click()
-    problems = _problems(page, invalid={"email", "password"}, kept={"#email": ""})
-    assert not problems, _report(problems, "log in, empty")
+    expect_error_page(page, "log in, empty", invalid={"email", "password"}, kept={"#email": ""})
 
     page.get_by_label("Email").fill("member@demo.example.org")
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
-    problems = _problems(page, invalid=set(), kept={"#email": "member@demo.example.org"}, emptied=("#password",),
-                         links=False)
-    assert not problems, _report(problems, "log in, wrong password")
+    expect_error_page(page, "log in, wrong password",
+                      invalid=set(), kept={"#email": "member@demo.example.org"}, emptied=("#password",),
+                      links=False)
     known = page.locator(".error-summary").inner_text()
 
     # The same words for an email nobody registered: the page does not tell whether an account exists.
@@ -94,8 +91,7 @@ def test_forgot_password_with_an_email_that_is_not_one(live_server, open_as):
     page.goto(f"{base}/password/forgot")
     page.get_by_label("Email").fill("not-an-email")
     page.get_by_role("button", name="Send the link").click()
-    problems = _problems(page, invalid={"email"}, kept={"#email": "not-an-email"})
-    assert not problems, _report(problems, "forgot password")
+    expect_error_page(page, "forgot password", invalid={"email"}, kept={"#email": "not-an-email"})
 
 
 def test_change_password_too_short_and_not_repeated(live_server, open_as):
@@ -107,9 +103,8 @@ def test_change_password_too_short_and_not_repeated(live_server, open_as):
     page.get_by_label("New password", exact=True).fill("short")
     page.get_by_label("Repeat the new password").fill("shirt")
     page.get_by_role("button", name="Change password").click()
-    problems = _problems(page, invalid={"new_password", "confirm"}, kept={},
-                         emptied=("#current_password", "#new_password", "#confirm"))
-    assert not problems, _report(problems, "change password")
+    expect_error_page(page, "change password", invalid={"new_password", "confirm"}, kept={},
+                      emptied=("#current_password", "#new_password", "#confirm"))
 
 
 # -- groups and pacts --------------------------------------------------------------------------------------
@@ -121,10 +116,9 @@ def test_create_a_group_without_a_name_and_with_a_bad_contact_email(live_server,
     page.get_by_label("Description").fill("Neighbours who fix bicycles on Saturdays.")
     page.get_by_label("Contact email").fill("bikes at example")
     page.get_by_role("button", name="Create the group").click()
-    problems = _problems(page, invalid={"name", "contact_email"},
-                         kept={"#description": "Neighbours who fix bicycles on Saturdays.",
-                               "#contact_email": "bikes at example"})
-    assert not problems, _report(problems, "create a group")
+    expect_error_page(page, "create a group", invalid={"name", "contact_email"},
+                      kept={"#description": "Neighbours who fix bicycles on Saturdays.",
+                            "#contact_email": "bikes at example"})
 
 
 def test_invite_a_member_with_a_bad_email(live_server, open_as):
@@ -134,8 +128,8 @@ def test_invite_a_member_with_a_bad_email(live_server, open_as):
     page.get_by_label("Email of the person to invite").fill("ana.example.org")
     page.get_by_label("Role", exact=True).select_option("coordinator")
     page.get_by_role("button", name="Send the invitation").click()
-    problems = _problems(page, invalid={"email"}, kept={"#email": "ana.example.org", "#role": "coordinator"})
-    assert not problems, _report(problems, "invite a member")
+    expect_error_page(page, "invite a member",
+                      invalid={"email"}, kept={"#email": "ana.example.org", "#role": "coordinator"})
 
 
 def test_propose_a_pact_without_a_title_and_ending_before_it_starts(live_server, open_as):
@@ -149,10 +143,9 @@ def test_propose_a_pact_without_a_title_and_ending_before_it_starts(live_server,
     page.get_by_label("Start date").fill("2027-05-01")
     page.get_by_label("End date").fill("2027-04-01")
     page.get_by_role("button", name="Save the draft").click()
-    problems = _problems(page, invalid={"title", "end_date"},
-                         kept={"#aims": "Care for the second garden plot.", "#start_date": "2027-05-01",
-                               "#end_date": "2027-04-01", "#commons_id": chosen, "#kind-1": True})
-    assert not problems, _report(problems, "propose a pact")
+    expect_error_page(page, "propose a pact", invalid={"title", "end_date"},
+                      kept={"#aims": "Care for the second garden plot.", "#start_date": "2027-05-01",
+                            "#end_date": "2027-04-01", "#commons_id": chosen, "#kind-1": True})
 
 
 # -- listings ----------------------------------------------------------------------------------------------
@@ -168,10 +161,9 @@ def test_new_listing_without_a_title_or_a_quantity(live_server, open_as):
     page.get_by_role("textbox", name="Time-bank hours").fill("1:30")
     page.get_by_label("Pickup place").fill("The garden gate")
     page.get_by_role("button", name="Save").click()
-    problems = _problems(page, invalid={"title", "stock"},
-                         kept={"#kind": "good", "#description": "Tomato seedlings in pots.", "#pact_id": pact,
-                               "#hours": "1:30", "#pickup_place": "The garden gate"})
-    assert not problems, _report(problems, "new listing")
+    expect_error_page(page, "new listing", invalid={"title", "stock"},
+                      kept={"#kind": "good", "#description": "Tomato seedlings in pots.", "#pact_id": pact,
+                            "#hours": "1:30", "#pickup_place": "The garden gate"})
 
 
 def test_add_event_dates_ending_before_they_start(live_server, open_as):
@@ -182,9 +174,8 @@ def test_add_event_dates_ending_before_they_start(live_server, open_as):
     page.get_by_label("Ends").fill("2030-07-10T09:00")
     page.get_by_label("Places").fill("12")
     page.get_by_role("button", name="Add", exact=True).click()
-    problems = _problems(page, invalid={"ends_at"},
-                         kept={"#starts_at": "2030-07-10T10:00", "#ends_at": "2030-07-10T09:00", "#capacity": "12"})
-    assert not problems, _report(problems, "add dates")
+    expect_error_page(page, "add dates", invalid={"ends_at"},
+                      kept={"#starts_at": "2030-07-10T10:00", "#ends_at": "2030-07-10T09:00", "#capacity": "12"})
 
 
 # -- time bank ---------------------------------------------------------------------------------------------
@@ -200,10 +191,9 @@ def test_log_volunteer_hours_of_zero(live_server, open_as):
     page.get_by_label("What was done").fill("Watering the seedlings")
     page.get_by_label("Volunteers and hours").fill(f"{RESIDENT} 0")
     page.get_by_role("button", name="Log hours").click()
-    problems = _problems(page, invalid={"volunteers"},
-                         kept={"#pact_id": pact, "#worked_on": day, "#activity": "Watering the seedlings",
-                               "#volunteers": f"{RESIDENT} 0"})
-    assert not problems, _report(problems, "log volunteer hours")
+    expect_error_page(page, "log volunteer hours", invalid={"volunteers"},
+                      kept={"#pact_id": pact, "#worked_on": day, "#activity": "Watering the seedlings",
+                            "#volunteers": f"{RESIDENT} 0"})
 
 
 def test_ledger_adjustment_without_a_reason(live_server, open_as):
@@ -214,9 +204,8 @@ def test_ledger_adjustment_without_a_reason(live_server, open_as):
     page.get_by_label("Debit").check()
     page.get_by_label("Hours", exact=True).fill("2")
     page.get_by_role("button", name="Save the adjustment").click()
-    problems = _problems(page, invalid={"reason"},
-                         kept={"#account_id": "1", "#hours": "2", "#direction-1": True, "#reason": ""})
-    assert not problems, _report(problems, "ledger adjustment")
+    expect_error_page(page, "ledger adjustment", invalid={"reason"},
+                      kept={"#account_id": "1", "#hours": "2", "#direction-1": True, "#reason": ""})
 
 
 # -- moderation --------------------------------------------------------------------------------------------
@@ -227,8 +216,8 @@ def test_report_a_listing_without_a_reason(live_server, open_as):
     page.goto(f"{base}/listings/{_listing_id(app, REPORTED)}/report")
     page.get_by_label("Details (optional)").fill("The photo is from another year.")
     page.get_by_role("button", name="Send the report").click()
-    problems = _problems(page, invalid={"reason_code"}, kept={"#details": "The photo is from another year."})
-    assert not problems, _report(problems, "report a listing")
+    expect_error_page(page, "report a listing",
+                      invalid={"reason_code"}, kept={"#details": "The photo is from another year."})
 
 
 def test_moderation_reject_without_a_reason(live_server, open_as):
@@ -238,10 +227,9 @@ def test_moderation_reject_without_a_reason(live_server, open_as):
     page.get_by_label("Reject", exact=True).check()
     page.get_by_label("Statement of reasons or message to the group").fill("The pickup place is not given.")
     page.get_by_role("button", name="Record the decision").click()
-    problems = _problems(page, invalid={"reason_code"},
-                         kept={"input[name=decision][value=reject]": True,
-                               "#statement": "The pickup place is not given."})
-    assert not problems, _report(problems, "moderation decision")
+    expect_error_page(page, "moderation decision", invalid={"reason_code"},
+                      kept={"input[name=decision][value=reject]": True,
+                            "#statement": "The pickup place is not given."})
 
 
 # -- search ------------------------------------------------------------------------------------------------
@@ -252,8 +240,7 @@ def test_search_that_is_too_long(live_server, open_as):
     page = open_as()
     words = ("roșii " * 120).strip()
     page.goto(f"{base}/search?q={words}")
-    problems = _problems(page, invalid={"q"}, kept={"#search-q": words[:500]})
-    assert not problems, _report(problems, "search, too long")
+    expect_error_page(page, "search, too long", invalid={"q"}, kept={"#search-q": words[:500]})
 
 
 def test_search_with_bad_filters(live_server, open_as):
@@ -267,7 +254,6 @@ def test_search_with_bad_filters(live_server, open_as):
     page.get_by_label("Latitude").fill("north")
     page.get_by_label("Longitude").fill("23.59")
     page.get_by_role("button", name="Apply").click()
-    problems = _problems(page, invalid={"to", "lat"},
-                         kept={"#search-q": "rosii", "#search-from": "2026-06-10", "#search-to": "2026-06-01",
-                               "#search-lat": "north", "#search-lon": "23.59"})
-    assert not problems, _report(problems, "search, bad filters")
+    expect_error_page(page, "search, bad filters", invalid={"to", "lat"},
+                      kept={"#search-q": "rosii", "#search-from": "2026-06-10", "#search-to": "2026-06-01",
+                            "#search-lat": "north", "#search-lon": "23.59"})

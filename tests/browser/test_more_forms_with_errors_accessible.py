@@ -17,8 +17,7 @@ from models import EmailMessage, Listing, User, VolunteerLog
 from tests.bookings_support import STRIPE_KEY
 from tests.browser.coordinator_forms import fill_volunteer_hours
 from tests.browser.form_errors import (
-    _problems,
-    _report,
+    expect_error_page,
     open_as_fixture,  # noqa: F401 (the `open_as` fixture)
 )
 
@@ -73,8 +72,8 @@ def test_reset_password_from_the_emailed_link_too_short_and_not_repeated(live_se
     page.get_by_label("New password", exact=True).fill("short")
     page.get_by_label("Repeat the new password").fill("shorter")
     page.get_by_role("button", name="Save the new password").click()
-    problems = _problems(page, invalid={"password", "confirm"}, kept={}, emptied=("#password", "#confirm"))
-    assert not problems, _report(problems, "reset password")
+    expect_error_page(page, "reset password",
+                      invalid={"password", "confirm"}, kept={}, emptied=("#password", "#confirm"))
 
 
 def test_profile_without_a_name(live_server, open_as):
@@ -84,8 +83,7 @@ def test_profile_without_a_name(live_server, open_as):
     page.get_by_label("Name to show").fill("")
     page.get_by_label("Your language (pages and messages)").select_option("it")
     page.get_by_role("button", name="Save").click()
-    problems = _problems(page, invalid={"display_name"}, kept={"#display_name": "", "#locale": "it"})
-    assert not problems, _report(problems, "profile")
+    expect_error_page(page, "profile", invalid={"display_name"}, kept={"#display_name": "", "#locale": "it"})
 
 
 # -- time bank ---------------------------------------------------------------------------------------------
@@ -98,17 +96,15 @@ def test_give_hours_of_zero_to_nobody_then_unreadable_hours_to_an_unknown_reside
     page.get_by_label("Hours").fill("0")
     page.get_by_label("Message (optional)").fill("For the seedlings")
     page.get_by_role("button", name="Give hours").click()
-    problems = _problems(page, invalid={"recipient", "hours"},
-                         kept={"#recipient": "", "#hours": "0", "#memo": "For the seedlings"})
-    assert not problems, _report(problems, "give hours, zero to nobody")
+    expect_error_page(page, "give hours, zero to nobody", invalid={"recipient", "hours"},
+                      kept={"#recipient": "", "#hours": "0", "#memo": "For the seedlings"})
 
     page.get_by_label("Email of the resident").fill("nobody.here@demo.example.org")
     page.get_by_label("Hours").fill("two hours")
     page.get_by_role("button", name="Give hours").click()
-    problems = _problems(page, invalid={"recipient", "hours"},
-                         kept={"#recipient": "nobody.here@demo.example.org", "#hours": "two hours",
-                               "#memo": "For the seedlings"})
-    assert not problems, _report(problems, "give hours, unreadable to an unknown resident")
+    expect_error_page(page, "give hours, unreadable to an unknown resident", invalid={"recipient", "hours"},
+                      kept={"#recipient": "nobody.here@demo.example.org", "#hours": "two hours",
+                            "#memo": "For the seedlings"})
 
 
 def test_dispute_volunteer_hours_without_a_reason_then_decide_it_without_a_choice(live_server, open_as):
@@ -123,8 +119,7 @@ def test_dispute_volunteer_hours_without_a_reason_then_decide_it_without_a_choic
     volunteer.get_by_role("link", name="Wallet").click()
     volunteer.get_by_role("link", name=re.compile(r"^Grădina comunitară Mănăștur: ")).click()
     volunteer.get_by_role("button", name="Send to the moderators").click()
-    problems = _problems(volunteer, invalid={"reason"}, kept={"#reason": ""})
-    assert not problems, _report(problems, "dispute volunteer hours")
+    expect_error_page(volunteer, "dispute volunteer hours", invalid={"reason"}, kept={"#reason": ""})
     volunteer.get_by_label("What is wrong").fill("I weeded for one hour only.")
     volunteer.get_by_role("button", name="Send to the moderators").click()
     assert "The moderators will look at it" in volunteer.locator(".flashes").inner_text()
@@ -138,10 +133,9 @@ def test_dispute_volunteer_hours_without_a_reason_then_decide_it_without_a_choic
     section.get_by_label("Hours to credit (if approved)").fill("1")
     section.get_by_role("button", name="Decide").click()
     prefix = f"log{log_id}-"
-    problems = _problems(moderator, invalid={f"{prefix}decision", f"{prefix}reason"},
-                         kept={f"#{prefix}hours": "1", f"#{prefix}reason": "",
-                               f"#{prefix}decision-0": False, f"#{prefix}decision-1": False})
-    assert not problems, _report(problems, "decide a volunteer dispute")
+    expect_error_page(moderator, "decide a volunteer dispute", invalid={f"{prefix}decision", f"{prefix}reason"},
+                      kept={f"#{prefix}hours": "1", f"#{prefix}reason": "",
+                            f"#{prefix}decision-0": False, f"#{prefix}decision-1": False})
 
 
 # -- listings and bookings ---------------------------------------------------------------------------------
@@ -155,9 +149,8 @@ def test_booking_settings_with_no_places_and_a_negative_cancellation_time(live_s
     page.get_by_label("Free cancellation until this many hours before the start").fill("-3")
     page.get_by_label("Bookings need our approval").check()
     page.get_by_role("button", name="Save").click()
-    problems = _problems(page, invalid={"max_per_booking", "free_cancel_hours"},
-                         kept={"#max_per_booking": "0", "#free_cancel_hours": "-3", "#requires_approval": True})
-    assert not problems, _report(problems, "booking settings")
+    expect_error_page(page, "booking settings", invalid={"max_per_booking", "free_cancel_hours"},
+                      kept={"#max_per_booking": "0", "#free_cancel_hours": "-3", "#requires_approval": True})
 
 
 def test_photo_that_is_a_text_file_and_has_no_description(live_server, open_as, tmp_path):
@@ -170,8 +163,7 @@ def test_photo_that_is_a_text_file_and_has_no_description(live_server, open_as, 
     page.get_by_label("Photo", exact=True).set_input_files(fake)
     page.get_by_role("button", name="Upload").click()
     # A file field cannot be filled in again by the page: the browser forbids it.
-    problems = _problems(page, invalid={"photo", "alt_text"}, kept={"#alt_text": ""})
-    assert not problems, _report(problems, "photo upload")
+    expect_error_page(page, "photo upload", invalid={"photo", "alt_text"}, kept={"#alt_text": ""})
     assert "No photos yet." in page.locator("main").inner_text()
 
 
@@ -183,15 +175,13 @@ def test_book_with_no_places_and_no_way_to_pay(gifts_and_cards_site, open_as):
     assert box.get_by_role("radio").count() == 2, "the listing offers no choice of payment"
     box.get_by_label("How many").fill("0")
     box.get_by_role("button", name="Book").click()
-    problems = _problems(page, invalid={"quantity", "payment_method"},
-                         kept={"#quantity": "0", "#payment_method-0": False, "#payment_method-1": False})
-    assert not problems, _report(problems, "book, no places and no way to pay")
+    expect_error_page(page, "book, no places and no way to pay", invalid={"quantity", "payment_method"},
+                      kept={"#quantity": "0", "#payment_method-0": False, "#payment_method-1": False})
 
     # The quantity put right, a payment still not chosen.
     page.get_by_label("How many").fill("2")
     page.get_by_role("button", name="Book").click()
-    problems = _problems(page, invalid={"payment_method"}, kept={"#quantity": "2"})
-    assert not problems, _report(problems, "book, no way to pay")
+    expect_error_page(page, "book, no way to pay", invalid={"payment_method"}, kept={"#quantity": "2"})
 
 
 # -- moderation --------------------------------------------------------------------------------------------
@@ -210,8 +200,7 @@ def test_appeal_a_hidden_listing_without_a_message(live_server, open_as):
     page = open_as(MEMBER)
     page.goto(f"{base}/listings/{listing_id}")
     page.get_by_role("button", name="Send the appeal").click()
-    problems = _problems(page, invalid={"message"}, kept={"#message": ""})
-    assert not problems, _report(problems, "appeal")
+    expect_error_page(page, "appeal", invalid={"message"}, kept={"#message": ""})
 
 
 def test_suspend_an_account_without_a_reason(live_server, open_as):
@@ -220,5 +209,4 @@ def test_suspend_an_account_without_a_reason(live_server, open_as):
     page.goto(f"{base}/moderation/users/{_user_id(app, RESIDENT)}")
     page.get_by_label("Reason code").select_option("spam")
     page.get_by_role("button", name="Suspend").click()
-    problems = _problems(page, invalid={"reason"}, kept={"#reason_code": "spam", "#reason": ""})
-    assert not problems, _report(problems, "suspend")
+    expect_error_page(page, "suspend", invalid={"reason"}, kept={"#reason_code": "spam", "#reason": ""})
