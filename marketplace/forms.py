@@ -4,11 +4,21 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from wtforms import SelectField
 from wtforms.fields.choices import SelectChoice
+from wtforms.validators import InputRequired, NumberRange
 
 from models.errors import DomainError, ValidationFailed
 
 from .http_errors import user_message
 from .i18n import LANGUAGE_NAMES
+
+# Validators and messages the forms share, in the reader's language (WTForms' own are English).
+# InputRequired, not DataRequired: a typed 0 is then told it is out of range rather than missing.
+required = InputRequired(message=_l("This field is required."))
+WHOLE_NUMBER = _l("Enter a whole number.")
+
+
+def in_range(low: int, high: int) -> NumberRange:
+    return NumberRange(min=low, max=high, message=_l("Use a number from %(low)s to %(high)s.", low=low, high=high))
 
 
 def apply_errors(form, exc: ValidationFailed) -> None:

@@ -7,18 +7,11 @@ import secrets
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, StringField
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional, Regexp
+from wtforms.validators import DataRequired, Length, Optional, Regexp
 
-from ..forms import choices
+from ..forms import WHOLE_NUMBER, choices, in_range, required
 
 KEY_PATTERN = r"^[A-Za-z0-9_\-]{8,80}$"
-
-_required = InputRequired(message=_l("This field is required."))
-_whole_number = _l("Enter a whole number.")
-
-
-def _between(low: int, high: int) -> NumberRange:
-    return NumberRange(min=low, max=high, message=_l("Use a number from %(low)s to %(high)s.", low=low, high=high))
 
 
 def new_key() -> str:
@@ -26,9 +19,8 @@ def new_key() -> str:
 
 
 def _quantity(**kwargs) -> IntegerField:
-    # InputRequired, not DataRequired: a typed 0 is told it is too small rather than missing.
-    return IntegerField(_l("How many"), default=1, validators=[_required, _between(1, 100)],
-                        invalid_value_message=_whole_number, **kwargs)
+    return IntegerField(_l("How many"), default=1, validators=[required, in_range(1, 100)],
+                        invalid_value_message=WHOLE_NUMBER, **kwargs)
 
 
 class BookForm(FlaskForm):
@@ -61,11 +53,11 @@ class CheckInForm(FlaskForm):
 
 
 class PolicyForm(FlaskForm):
-    max_per_booking = IntegerField(_l("Most places in one booking"), validators=[_required, _between(1, 100)],
-                                   invalid_value_message=_whole_number)
+    max_per_booking = IntegerField(_l("Most places in one booking"), validators=[required, in_range(1, 100)],
+                                   invalid_value_message=WHOLE_NUMBER)
     free_cancel_hours = IntegerField(
         _l("Free cancellation until this many hours before the start"),
-        validators=[_required, _between(0, 24 * 60)], invalid_value_message=_whole_number,
+        validators=[required, in_range(0, 24 * 60)], invalid_value_message=WHOLE_NUMBER,
         description=_l("After that, residents who paid (money or hours) cannot cancel online."),
     )
     allow_multiple = BooleanField(_l("Allow a resident to hold several bookings for the same date"))

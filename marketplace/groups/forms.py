@@ -3,19 +3,18 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, TextAreaField
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, Length, Optional
 
 from models import GroupRole
 
-from ..forms import choices
+from ..forms import choices, required
 
-_required = InputRequired(message=_l("This field is required."))
 _email = Email(message=_l("Enter an email address like name@example.org."))
 ROLE_PAIRS = [(GroupRole.MEMBER.value, _l("Member")), (GroupRole.COORDINATOR.value, _l("Coordinator"))]
 
 
 class GroupForm(FlaskForm):
-    name = StringField(_l("Name of the group"), validators=[_required, Length(max=120)])
+    name = StringField(_l("Name of the group"), validators=[required, Length(max=120)])
     description = TextAreaField(_l("Description"), description=_l("Who you are and what you care for. "
                                                                   "Markdown allowed."),
                                 validators=[Optional(), Length(max=10000)])
@@ -24,7 +23,7 @@ class GroupForm(FlaskForm):
 
 
 class InviteForm(FlaskForm):
-    email = EmailField(_l("Email of the person to invite"), validators=[_required, _email, Length(max=254)])
+    email = EmailField(_l("Email of the person to invite"), validators=[required, _email, Length(max=254)])
     role = SelectField(_l("Role"), choices=choices(ROLE_PAIRS), default=GroupRole.MEMBER.value)
 
 

@@ -14,14 +14,13 @@ from wtforms import (
     StringField,
     TextAreaField,
 )
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from models import LISTING_CATEGORIES
 
-from ..forms import choices
+from ..forms import choices, required
 from .pricing import format_minutes_input, format_money_input
 
-_required = InputRequired(message=_l("This field is required."))
 _number = _l("Enter a whole number.")
 
 CATEGORY_LABELS = {
@@ -48,13 +47,13 @@ PRICING_LABELS = {"free": _l("Free"), "money": _l("Money"), "hours": _l("Time-ba
 
 
 class ListingForm(FlaskForm):
-    kind = SelectField(_l("What are you offering?"), choices=choices(KIND_CHOICES), validators=[_required])
-    title = StringField(_l("Title"), validators=[_required, Length(max=160)])
+    kind = SelectField(_l("What are you offering?"), choices=choices(KIND_CHOICES), validators=[required])
+    title = StringField(_l("Title"), validators=[required, Length(max=160)])
     description = TextAreaField(_l("Description"), description=_l("Markdown allowed: **bold**, lists, links."),
                                 validators=[Optional(), Length(max=20000)])
-    category = SelectField(_l("Category"), choices=choices(CATEGORY_LABELS.items()), validators=[_required])
-    pact_id = SelectField(_l("Under the pact"), coerce=int, validate_choice=False, validators=[_required])
-    pricing = RadioField(_l("Price"), default="free", validators=[_required])
+    category = SelectField(_l("Category"), choices=choices(CATEGORY_LABELS.items()), validators=[required])
+    pact_id = SelectField(_l("Under the pact"), coerce=int, validate_choice=False, validators=[required])
+    pricing = RadioField(_l("Price"), default="free", validators=[required])
     price = StringField(_l("Amount"), description=_l("For example 12.50"), validators=[Optional(), Length(max=12)])
     hours = StringField(_l("Time-bank hours"), description=_l("For example 2, 1.5 or 1:30"),
                         validators=[Optional(), Length(max=8)])
@@ -95,9 +94,9 @@ class ListingForm(FlaskForm):
 
 class DatesForm(FlaskForm):
     starts_at = DateTimeLocalField(_l("Starts"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                   validators=[_required])
-    ends_at = DateTimeLocalField(_l("Ends"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], validators=[_required])
-    capacity = IntegerField(_l("Places"), validators=[_required, NumberRange(min=1, max=10000,
+                                   validators=[required])
+    ends_at = DateTimeLocalField(_l("Ends"), format=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"], validators=[required])
+    capacity = IntegerField(_l("Places"), validators=[required, NumberRange(min=1, max=10000,
                                                                              message=_l("From 1 to 10000."))])
     repeat_until = DateField(_l("Repeat every week until"), validators=[Optional()],
                              description=_l("Leave empty for a single date. At most 52 dates at once."))
@@ -106,4 +105,4 @@ class DatesForm(FlaskForm):
 class PhotoForm(FlaskForm):
     photo = FileField(_l("Photo"), description=_l("JPEG, PNG or WebP, up to 5 MB."))
     alt_text = StringField(_l("Describe the photo"), description=_l("For people who cannot see it (required)."),
-                           validators=[_required, Length(max=250)])
+                           validators=[required, Length(max=250)])

@@ -4,13 +4,11 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, FloatField, HiddenField, RadioField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Length, NumberRange, Optional
 
 from models import CommonsKind, PactKind
 
-from ..forms import choices
-
-_required = InputRequired(message=_l("This field is required."))
+from ..forms import choices, required
 
 COMMONS_KIND_LABELS = {
     CommonsKind.GREEN_AREA.value: _l("Green area"),
@@ -27,12 +25,12 @@ PACT_KIND_LABELS = {
 
 
 class PactForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[_required, Length(max=200)])
+    title = StringField(_l("Title"), validators=[required, Length(max=200)])
     kind = RadioField(_l("Kind of pact"), choices=choices(PACT_KIND_LABELS.items()), default=PactKind.ORDINARY.value,
-                      validators=[_required])
+                      validators=[required])
     commons_choice = RadioField(_l("Common good"), choices=choices([("existing", _l("One already in the registry")),
                                                                     ("new", _l("Propose a new one"))]),
-                                default="existing", validators=[_required])
+                                default="existing", validators=[required])
     commons_id = SelectField(_l("Common good in the registry"), coerce=int, validate_choice=False,
                              validators=[Optional()])
     commons_name = StringField(_l("Name of the new common good"), validators=[Optional(), Length(max=160)])
@@ -47,14 +45,14 @@ class PactForm(FlaskForm):
                                    validators=[Optional(), NumberRange(-180, 180,
                                                                        message=_l("Between -180 and 180."))])
     city_office = StringField(_l("City office"), validators=[Optional(), Length(max=160)])
-    aims = TextAreaField(_l("Aims"), validators=[_required], description=_l("Markdown allowed."))
+    aims = TextAreaField(_l("Aims"), validators=[required], description=_l("Markdown allowed."))
     activities = TextAreaField(_l("Activities"), validators=[Optional()])
     group_commitments = TextAreaField(_l("What the group commits to"), validators=[Optional()])
     city_commitments = TextAreaField(_l("What the group asks of the city"),
                                      description=_l("Materials, tools, spaces, fee exemptions."),
                                      validators=[Optional()])
-    start_date = DateField(_l("Start date"), validators=[_required])
-    end_date = DateField(_l("End date"), validators=[_required])
+    start_date = DateField(_l("Start date"), validators=[required])
+    end_date = DateField(_l("End date"), validators=[required])
 
     def set_commons_choices(self, commons: list) -> None:
         self.commons_id.choices = choices([(0, _l("— choose —"))] + [(c.id, f"{c.name} ({c.district})")
