@@ -86,9 +86,11 @@ def decide_form_for(log_id: int, formdata=None) -> DecideForm:
     return DecideForm(formdata=formdata, prefix=f"log{log_id}")
 
 
-def _disputes_page(forms: dict[int, DecideForm] | None = None, status: int = 200):
-    return render_template("timebank/disputes.html", logs=volunteering.disputed(), forms=forms or {},
-                           decide_form_for=decide_form_for), status
+def _disputes_page(submitted: dict[int, DecideForm] | None = None, status: int = 200):
+    """Every disputed log with its form: the one just submitted keeps what was typed and its errors."""
+    logs = volunteering.disputed()
+    forms = {log.id: (submitted or {}).get(log.id) or decide_form_for(log.id) for log in logs}
+    return render_template("timebank/disputes.html", logs=logs, forms=forms), status
 
 
 @bp.get("/timebank/disputes")
